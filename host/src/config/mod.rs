@@ -1,0 +1,154 @@
+//! Configuration: `$HEARTH_HOME/config.toml` (Codex-compatible keys plus hearth's plugin
+//! grants), `-c key=value` overrides, and defaults. Unknown keys are tolerated so a Codex
+//! user's config file loads as it is.
+
+mod overrides;
+
+use crate::plugins::grants::{OperatorGrant, SandboxMode};
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+pub use overrides::apply_override;
+
+/// One model provider (`[model_providers.<id>]`), as Codex defines it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProviderConfig {
+    /// Name shown to users.
+    pub name: Option<String>,
+    /// Base URL of the API, e.g. `https://api.openai.com/v1`.
+    pub base_url: Option<String>,
+    /// Environment variable holding the API key.
+    pub env_key: Option<String>,
+    /// `responses` or `chat`; hearth also knows `scripted`.
+    pub wire_api: Option<String>,
+    /// Extra headers sent with every request.
+    pub http_headers: BTreeMap<String, String>,
+    /// Headers whose values come from environment variables.
+    pub env_http_headers: BTreeMap<String, String>,
+    /// Query parameters added to every request.
+    pub query_params: BTreeMap<String, String>,
+    /// Retries of a failed request.
+    pub request_max_retries: Option<u32>,
+    /// Retries of a dropped stream.
+    pub stream_max_retries: Option<u32>,
+    /// Idle stream timeout.
+    pub stream_idle_timeout_ms: Option<u64>,
+    /// Model adapter plugin id to use instead of the one `wire_api` implies.
+    pub adapter: Option<String>,
+    /// For the scripted adapter: the script inline (JSON text).
+    pub script: Option<String>,
+    /// For the scripted adapter: a file holding the script.
+    pub script_file: Option<PathBuf>,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Default model id.
+    pub model: Option<String>,
+    /// Default provider id (a key of `model_providers`).
+    pub model_provider: Option<String>,
+    /// Providers by id.
+    pub model_providers: BTreeMap<String, ProviderConfig>,
+    /// Default approval policy: `untrusted`, `on-request`, `on-failure`, `never`.
+    pub approval_policy: Option<String>,
+    /// Default sandbox mode.
+    pub sandbox_mode: Option<SandboxMode>,
+    /// Operator grants and limits per plugin id.
+    pub plugins: HashMap<String, OperatorGrant>,
+    /// Operator policy plugins, evaluated in order before the thread's approval policy.
+    pub operator_policies: Vec<String>,
+    /// Extra plugin directories (added to `--plugins`).
+    pub plugin_dirs: Vec<PathBuf>,
+    /// Keys hearth does not use (Codex settings), kept for `config/read`.
+    #[serde(flatten)]
+    pub other: toml::Table,
+}
+
+impl Config {
+    /// Reads `home/config.toml` (absent = defaults) and applies `-c` overrides in order.
+    pub fn load(home: &Path, overrides: &[String]) -> Result<Self> {
+        let path = home.join("config.toml");
+        let mut table: toml::Table = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).with_context(|| format!("invalid {}", path.display()))?,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
+            Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
+        };
+        for o in overrides {
+            apply_override(&mut table, o)?;
+        }
+        toml::Value::Table(table)
+            .try_into()
+            .with_context(|| format!("invalid configuration ({} and -c overrides)", path.display()))
+    }
+
+    /// The approval policy, defaulting to `on-request` as Codex does.
+    pub fn approval_policy(&self) -> &str {
+        self.approval_policy.as_deref().unwrap_or("on-request")
+    }
+
+    /// The sandbox mode, defaulting to `read-only`.
+    pub fn sandbox_mode(&self) -> SandboxMode {
+        self.sandbox_mode.unwrap_or_default()
+    }
+}
+
+/// hearth's home: `$HEARTH_HOME`, else `~/.hearth`.
+pub fn home_dir(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os("HEARTH_HOME") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    home.join(".hearth")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_codex_keys_and_overrides() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("config.toml"),
+            r#"
+            model = "gpt-5"
+            model_provider = "local"
+            approval_policy = "untrusted"
+            model_reasoning_effort = "high"
+            [model_providers.local]
+            name = "Local"
+            base_url = "http://127.0.0.1:11434/v1"
+            wire_api = "chat"
+            [plugins."acme.tool".grants]
+            network = ["http://127.0.0.1:8080"]
+            "#,
+        )
+        .unwrap();
+        let c = Config::load(
+            dir.path(),
+            &["sandbox_mode=\"workspace-write\"".into(), "model=o3".into()],
+        )
+        .unwrap();
+        assert_eq!(c.model.as_deref(), Some("o3"));
+        assert_eq!(c.sandbox_mode(), SandboxMode::WorkspaceWrite);
+        assert_eq!(c.model_providers["local"].wire_api.as_deref(), Some("chat"));
+        assert!(c.other.contains_key("model_reasoning_effort"));
+        assert_eq!(c.plugins["acme.tool"].grants.network.len(), 1);
+    }
+
+    #[test]
+    fn bad_values_name_the_problem() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::load(dir.path(), &["sandbox_mode=\"everything\"".into()]).unwrap_err();
+        assert!(format!("{err:#}").contains("sandbox_mode") || format!("{err:#}").contains("everything"), "{err:#}");
+        assert!(Config::load(dir.path(), &["novalue".into()]).is_err());
+    }
+}

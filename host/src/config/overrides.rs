@@ -1,0 +1,54 @@
+//! `-c key.path=value` overrides: the value is parsed as TOML, and taken as a plain
+//! string when it is not valid TOML (so `-c model=o3` works without quotes).
+
+use anyhow::{Result, bail};
+
+/// Sets `dotted.key = value` in a TOML table, creating tables on the way.
+pub fn apply_override(table: &mut toml::Table, spec: &str) -> Result<()> {
+    let Some((key, raw)) = spec.split_once('=') else {
+        bail!("override {spec:?} must look like key=value");
+    };
+    let key = key.trim();
+    if key.is_empty() || key.split('.').any(|p| p.trim().is_empty()) {
+        bail!("override {spec:?} has an empty key");
+    }
+    let value = parse_value(raw.trim());
+    let parts: Vec<&str> = key.split('.').map(|p| p.trim().trim_matches('"')).collect();
+    let (last, path) = parts.split_last().expect("non-empty key");
+    let mut current = table;
+    for part in path {
+        let entry = current
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        current = match entry {
+            toml::Value::Table(t) => t,
+            _ => bail!("override {spec:?}: `{part}` is not a table"),
+        };
+    }
+    current.insert(last.to_string(), value);
+    Ok(())
+}
+
+fn parse_value(raw: &str) -> toml::Value {
+    toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_nested_keys_with_typed_values() {
+        let mut t = toml::Table::new();
+        apply_override(&mut t, "a.b.c=3").unwrap();
+        apply_override(&mut t, "a.b.d=[\"x\"]").unwrap();
+        apply_override(&mut t, "name=plain words").unwrap();
+        assert_eq!(t["a"]["b"]["c"].as_integer(), Some(3));
+        assert_eq!(t["a"]["b"]["d"].as_array().unwrap().len(), 1);
+        assert_eq!(t["name"].as_str(), Some("plain words"));
+        assert!(apply_override(&mut t, "name.x=1").is_err());
+    }
+}

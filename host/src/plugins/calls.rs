@@ -1,0 +1,471 @@
+//! The invocation gateway: every call into a plugin goes through here. Each tool or
+//! policy call gets a fresh `Store` (capabilities from the effective grants only), a memory
+//! cap, an epoch deadline plus an outer timeout, an output-size cap, and one audit record.
+//! A trap, timeout or exhausted memory fails that call with a clear error; nothing else.
+
+use super::audit::{AuditRecord, Outcome};
+use super::bindings::model::hearth::plugin::model_types::{ModelError, ModelEvent, ModelRequest};
+use super::bindings::policy::hearth::plugin::policy_types::{Decision, Verdict};
+use super::bindings::types::{Action, ToolCall, ToolError, ToolOutput, ToolSpec};
+use super::egress::{EgressGate, InjectedHeaders};
+use super::engine::ticks_for;
+use super::grants::{CallContext, build_wasi};
+use super::limiter::CallLimiter;
+use super::registry::{LoadedPlugin, PluginRegistry, Prepared};
+use super::state::{CallServices, DetachedServices, PluginState, PolicyState};
+use anyhow::{Result, anyhow};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wasmtime::component::ResourceAny;
+use wasmtime::{Store, Trap};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+
+/// Why a call into a plugin failed (as opposed to the plugin returning an error value).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum CallError {
+    /// Ran past its deadline.
+    #[error("plugin {plugin} exceeded its time limit of {ms} ms and was stopped")]
+    Timeout { plugin: String, ms: u64 },
+    /// Tried to grow memory past its cap.
+    #[error("plugin {plugin} exceeded its memory limit of {mib} MiB")]
+    Memory { plugin: String, mib: u64 },
+    /// Trapped.
+    #[error("plugin {plugin} crashed: {message}")]
+    Trap { plugin: String, message: String },
+    /// Could not be set up or called.
+    #[error("plugin {plugin}: {message}")]
+    Failed { plugin: String, message: String },
+}
+
+impl CallError {
+    fn outcome(&self) -> Outcome {
+        match self {
+            CallError::Timeout { .. } => Outcome::Timeout,
+            CallError::Memory { .. } => Outcome::MemoryLimit,
+            CallError::Trap { .. } => Outcome::Trap,
+            CallError::Failed { .. } => Outcome::Error,
+        }
+    }
+}
+
+const STDERR_CAPTURE: usize = 8 * 1024;
+
+/// Everything one call needs besides the store.
+struct CallRecorder<'a> {
+    plugin: &'a LoadedPlugin,
+    started_at: chrono::DateTime<chrono::Utc>,
+    started: Instant,
+    instantiated: Option<Instant>,
+    record: AuditRecord,
+}
+
+impl<'a> CallRecorder<'a> {
+    fn new(plugin: &'a LoadedPlugin, function: &str, ctx: Option<&CallContext>) -> Self {
+        let started_at = chrono::Utc::now();
+        CallRecorder {
+            plugin,
+            started_at,
+            started: Instant::now(),
+            instantiated: None,
+            record: AuditRecord {
+                ts: started_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                plugin: plugin.label(),
+                digest: plugin.digest.clone(),
+                function: function.to_string(),
+                tool: None,
+                thread_id: ctx.and_then(|c| c.thread_id.clone()),
+                call_id: None,
+                decision: None,
+                rule_id: None,
+                capabilities: Vec::new(),
+                egress: Vec::new(),
+                instantiate_us: 0,
+                execute_us: 0,
+                memory_peak: 0,
+                outcome: Outcome::Ok,
+                error: None,
+            },
+        }
+    }
+
+    fn instantiated(&mut self) {
+        self.instantiated = Some(Instant::now());
+    }
+
+    fn finish(mut self, registry: &PluginRegistry, memory_peak: usize, error: Option<&CallError>) {
+        let _ = self.started_at;
+        let end = Instant::now();
+        let inst = self.instantiated.unwrap_or(end);
+        self.record.instantiate_us = inst.duration_since(self.started).as_micros() as u64;
+        self.record.execute_us = end.duration_since(inst).as_micros() as u64;
+        self.record.memory_peak = memory_peak;
+        if let Some(err) = error {
+            self.record.outcome = err.outcome();
+            self.record.error = Some(err.to_string());
+        }
+        registry.audit.record(self.record);
+    }
+
+    fn failed(&self, message: impl std::fmt::Display) -> CallError {
+        CallError::Failed { plugin: self.plugin.label(), message: message.to_string() }
+    }
+
+    /// Turns a wasmtime error into the right `CallError`.
+    fn classify(&self, err: wasmtime::Error, limiter: &CallLimiter, stderr: Option<&MemoryOutputPipe>) -> CallError {
+        let plugin = self.plugin.label();
+        if limiter.memory_denied {
+            return CallError::Memory { plugin, mib: self.plugin.grants.limits.memory_bytes >> 20 };
+        }
+        if matches!(err.downcast_ref::<Trap>(), Some(Trap::Interrupt)) {
+            return CallError::Timeout { plugin, ms: self.plugin.grants.limits.timeout_ms };
+        }
+        let mut message = format!("{err:#}");
+        if let Some(pipe) = stderr {
+            let bytes = pipe.contents();
+            let text = String::from_utf8_lossy(&bytes);
+            let text = text.trim();
+            if !text.is_empty() {
+                message.push_str("; plugin stderr: ");
+                message.push_str(text);
+            }
+        }
+        CallError::Trap { plugin, message }
+    }
+}
+
+fn timeout_of(plugin: &LoadedPlugin) -> Duration {
+    Duration::from_millis(plugin.grants.limits.timeout_ms)
+}
+
+/// Grace after the epoch deadline before the outer timeout drops the call (covers time
+/// spent inside host calls, which epochs cannot interrupt).
+const OUTER_GRACE: Duration = Duration::from_millis(500);
+
+fn plugin_store(
+    registry: &PluginRegistry,
+    plugin: &LoadedPlugin,
+    ctx: &CallContext,
+    services: Arc<dyn CallServices>,
+    injected: Arc<Vec<InjectedHeaders>>,
+) -> Result<(Store<PluginState>, Vec<String>, MemoryOutputPipe)> {
+    let stderr = MemoryOutputPipe::new(STDERR_CAPTURE);
+    let (wasi, mut caps) = build_wasi(&plugin.grants, ctx, stderr.clone())?;
+    let gate = EgressGate::new(
+        &plugin.manifest.id,
+        plugin.grants.network_requested.clone(),
+        plugin.grants.network_granted.clone(),
+        injected,
+    );
+    caps.extend(plugin.grants.network_granted.iter().map(|r| format!("net:{}", r.text)));
+    let state = PluginState {
+        plugin_id: plugin.manifest.id.as_str().into(),
+        wasi,
+        http: wasmtime_wasi_http::WasiHttpCtx::new(),
+        table: wasmtime::component::ResourceTable::new(),
+        gate,
+        limits: CallLimiter::new(plugin.grants.limits.memory_bytes),
+        exec_granted: plugin.grants.exec,
+        services,
+        progress_bytes: 0,
+        max_output_bytes: plugin.grants.limits.max_output_bytes,
+    };
+    let mut store = Store::new(&registry.engine, state);
+    store.limiter(|s| &mut s.limits);
+    store.set_epoch_deadline(ticks_for(timeout_of(plugin)));
+    store.epoch_deadline_trap();
+    Ok((store, caps, stderr))
+}
+
+fn truncate_to(text: &mut String, max: u64) {
+    let max = max as usize;
+    if text.len() > max {
+        let total = text.len();
+        let mut cut = max;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push_str(&format!("\n[output truncated: {total} bytes exceeded the plugin's {max}-byte cap]"));
+    }
+}
+
+/// Calls a tool plugin's `describe` (at load time).
+pub async fn describe(registry: &PluginRegistry, plugin: &LoadedPlugin) -> Result<Vec<ToolSpec>> {
+    let Prepared::Tool { pre, .. } = &plugin.prepared else {
+        return Err(anyhow!("{} is not a tool plugin", plugin.label()));
+    };
+    let rec = CallRecorder::new(plugin, "describe", None);
+    let (mut store, _, stderr) = plugin_store(
+        registry,
+        plugin,
+        &CallContext::default(),
+        Arc::new(DetachedServices),
+        Arc::default(),
+    )?;
+    let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
+        let tool = pre.instantiate_async(&mut store).await?;
+        tool.hearth_plugin_tool_provider().call_describe(&mut store).await
+    })
+    .await;
+    let outcome = match result {
+        Ok(Ok(specs)) => Ok(specs),
+        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
+        Err(_) => Err(CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms }),
+    };
+    let peak = store.data().limits.peak_memory;
+    rec.finish(registry, peak, outcome.as_ref().err());
+    Ok(outcome?)
+}
+
+/// Runs one tool call in a fresh instance. The inner `Result` is the tool's own answer.
+pub async fn invoke_tool(
+    registry: &PluginRegistry,
+    plugin: &LoadedPlugin,
+    call: &ToolCall,
+    ctx: &CallContext,
+    services: Arc<dyn CallServices>,
+) -> Result<Result<ToolOutput, ToolError>, CallError> {
+    let mut rec = CallRecorder::new(plugin, "invoke", Some(ctx));
+    rec.record.tool = Some(call.name.clone());
+    rec.record.call_id = Some(call.call_id.clone());
+    let Prepared::Tool { pre, .. } = &plugin.prepared else {
+        let err = rec.failed("not a tool plugin");
+        rec.finish(registry, 0, Some(&err));
+        return Err(err);
+    };
+    let (mut store, caps, stderr) = match plugin_store(registry, plugin, ctx, services, Arc::default()) {
+        Ok(parts) => parts,
+        Err(err) => {
+            let err = rec.failed(format!("{err:#}"));
+            rec.finish(registry, 0, Some(&err));
+            return Err(err);
+        }
+    };
+    rec.record.capabilities = caps;
+    let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
+        let tool = pre.instantiate_async(&mut store).await?;
+        rec.instantiated();
+        tool.hearth_plugin_tool_provider().call_invoke(&mut store, call).await
+    })
+    .await;
+    let outcome = match result {
+        Ok(Ok(mut answer)) => {
+            let max = plugin.grants.limits.max_output_bytes;
+            match &mut answer {
+                Ok(out) => truncate_to(&mut out.content, max),
+                Err(ToolError::Failed(m) | ToolError::Denied(m) | ToolError::InvalidArguments(m)) => {
+                    truncate_to(m, max)
+                }
+            }
+            Ok(answer)
+        }
+        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
+        Err(_) => Err(CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms }),
+    };
+    rec.record.egress = store.data().gate.records();
+    let peak = store.data().limits.peak_memory;
+    rec.finish(registry, peak, outcome.as_ref().err());
+    outcome
+}
+
+/// Asks a policy plugin for a decision, in a fresh instance of the pure component.
+pub async fn evaluate_policy(
+    registry: &PluginRegistry,
+    plugin: &LoadedPlugin,
+    action: &Action,
+    context: &str,
+    ctx: Option<&CallContext>,
+) -> Result<Decision, CallError> {
+    let mut rec = CallRecorder::new(plugin, "evaluate", ctx);
+    let Prepared::Policy { pre } = &plugin.prepared else {
+        let err = rec.failed("not a policy plugin");
+        rec.finish(registry, 0, Some(&err));
+        return Err(err);
+    };
+    let mut store = Store::new(
+        &registry.engine,
+        PolicyState { limits: CallLimiter::new(plugin.grants.limits.memory_bytes) },
+    );
+    store.limiter(|s| &mut s.limits);
+    store.set_epoch_deadline(ticks_for(timeout_of(plugin)));
+    store.epoch_deadline_trap();
+    let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
+        let policy = pre.instantiate_async(&mut store).await?;
+        rec.instantiated();
+        policy.hearth_plugin_policy().call_evaluate(&mut store, action, &context.to_string()).await
+    })
+    .await;
+    let outcome = match result {
+        Ok(Ok(decision)) => Ok(decision),
+        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, None)),
+        Err(_) => Err(CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms }),
+    };
+    if let Ok(d) = &outcome {
+        rec.record.decision = Some(verdict_name(&d.verdict).to_string());
+        rec.record.rule_id = Some(d.rule_id.clone());
+    }
+    let peak = store.data().limits.peak_memory;
+    rec.finish(registry, peak, outcome.as_ref().err());
+    outcome
+}
+
+/// Short name of a verdict.
+pub fn verdict_name(v: &Verdict) -> &'static str {
+    match v {
+        Verdict::Allow => "allow",
+        Verdict::Deny(_) => "deny",
+        Verdict::Ask(_) => "ask",
+        Verdict::Abstain => "abstain",
+    }
+}
+
+/// A model response being streamed from an adapter instance that lives as long as it.
+pub struct ModelStream {
+    store: Store<PluginState>,
+    adapter: super::bindings::model::ModelAdapter,
+    stream: ResourceAny,
+    plugin: Arc<LoadedPlugin>,
+    registry_audit: super::audit::AuditLog,
+    record: AuditRecord,
+    started: Instant,
+    events: u64,
+    finished: bool,
+    stderr: MemoryOutputPipe,
+}
+
+/// Starts a model response on a fresh adapter instance. Credentials for the provider's
+/// origin travel in `injected`, attached by the egress gate.
+pub async fn start_model(
+    registry: &PluginRegistry,
+    plugin: Arc<LoadedPlugin>,
+    request: &ModelRequest,
+    ctx: &CallContext,
+    injected: Arc<Vec<InjectedHeaders>>,
+) -> Result<Result<ModelStream, ModelError>, CallError> {
+    let mut rec = CallRecorder::new(&plugin, "start", Some(ctx));
+    let Prepared::Model { pre } = &plugin.prepared else {
+        let err = rec.failed("not a model adapter");
+        rec.finish(registry, 0, Some(&err));
+        return Err(err);
+    };
+    let (mut store, caps, stderr) =
+        match plugin_store(registry, &plugin, &CallContext::default(), Arc::new(DetachedServices), injected) {
+            Ok(parts) => parts,
+            Err(err) => {
+                let err = rec.failed(format!("{err:#}"));
+                rec.finish(registry, 0, Some(&err));
+                return Err(err);
+            }
+        };
+    rec.record.capabilities = caps;
+    let result = tokio::time::timeout(timeout_of(&plugin) + OUTER_GRACE, async {
+        let adapter = pre.instantiate_async(&mut store).await?;
+        rec.instantiated();
+        let started = adapter.hearth_plugin_adapter().call_start(&mut store, request).await?;
+        Ok::<_, wasmtime::Error>((adapter, started))
+    })
+    .await;
+    match result {
+        Ok(Ok((adapter, Ok(stream)))) => {
+            let record = rec.record.clone();
+            Ok(Ok(ModelStream {
+                store,
+                adapter,
+                stream,
+                registry_audit: registry.audit.clone(),
+                plugin: plugin.clone(),
+                record,
+                started: rec.started,
+                events: 0,
+                finished: false,
+                stderr,
+            }))
+        }
+        Ok(Ok((_, Err(model_error)))) => {
+            rec.record.error = Some(model_error.message.clone());
+            rec.record.egress = store.data().gate.records();
+            let peak = store.data().limits.peak_memory;
+            rec.finish(registry, peak, None);
+            Ok(Err(model_error))
+        }
+        Ok(Err(err)) => {
+            let err = rec.classify(err, &store.data().limits, Some(&stderr));
+            let peak = store.data().limits.peak_memory;
+            rec.finish(registry, peak, Some(&err));
+            Err(err)
+        }
+        Err(_) => {
+            let err = CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms };
+            rec.finish(registry, 0, Some(&err));
+            Err(err)
+        }
+    }
+}
+
+impl ModelStream {
+    /// The next event; `Ok(Ok(None))` at the end. Each pull gets the plugin's full
+    /// deadline, so a long stream is fine as long as events keep coming.
+    pub async fn next(&mut self) -> Result<Result<Option<ModelEvent>, ModelError>, CallError> {
+        if self.finished {
+            return Ok(Ok(None));
+        }
+        let timeout = timeout_of(&self.plugin);
+        self.store.set_epoch_deadline(ticks_for(timeout));
+        let stream = self.stream;
+        let adapter = &self.adapter;
+        let store = &mut self.store;
+        let result = tokio::time::timeout(timeout + OUTER_GRACE, async {
+            adapter.hearth_plugin_adapter().response_stream().call_next(&mut *store, stream).await
+        })
+        .await;
+        let outcome = match result {
+            Ok(Ok(Ok(Some(event)))) => {
+                self.events += 1;
+                return Ok(Ok(Some(event)));
+            }
+            Ok(Ok(Ok(None))) => Ok(Ok(None)),
+            Ok(Ok(Err(model_error))) => {
+                self.record.error = Some(model_error.message.clone());
+                Ok(Err(model_error))
+            }
+            Ok(Err(err)) => {
+                let rec = CallRecorder {
+                    plugin: &self.plugin,
+                    started_at: chrono::Utc::now(),
+                    started: self.started,
+                    instantiated: None,
+                    record: self.record.clone(),
+                };
+                Err(rec.classify(err, &self.store.data().limits, Some(&self.stderr)))
+            }
+            Err(_) => Err(CallError::Timeout {
+                plugin: self.plugin.label(),
+                ms: self.plugin.grants.limits.timeout_ms,
+            }),
+        };
+        self.finish(outcome.as_ref().err());
+        outcome
+    }
+
+    fn finish(&mut self, error: Option<&CallError>) {
+        if self.finished {
+            return;
+        }
+        self.finished = true;
+        self.record.function = format!("start+next*{}", self.events);
+        self.record.execute_us = self.started.elapsed().as_micros() as u64;
+        self.record.egress = self.store.data().gate.records();
+        self.record.memory_peak = self.store.data().limits.peak_memory;
+        if let Some(err) = error {
+            self.record.outcome = err.outcome();
+            self.record.error = Some(err.to_string());
+        }
+        self.registry_audit.record(self.record.clone());
+    }
+}
+
+impl Drop for ModelStream {
+    fn drop(&mut self) {
+        self.finish(None);
+    }
+}

@@ -1,0 +1,262 @@
+//! Operator grants and the effective capabilities of a plugin call:
+//! effective = requested ∩ granted, capped by the thread's sandbox mode. Deny by default:
+//! a plugin with no grant entry gets its workspace access (as the sandbox mode allows)
+//! and nothing else.
+
+use super::manifest::{Access, Capabilities, DirAccess, EffectiveLimits, Limits, Manifest};
+use super::network_rule::NetworkRule;
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder};
+
+/// The thread's sandbox mode (Codex's `sandbox_mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SandboxMode {
+    /// Nothing may be written.
+    #[default]
+    ReadOnly,
+    /// The workspace may be written (`.git` stays protected for processes).
+    WorkspaceWrite,
+    /// No restriction: `/` is mounted.
+    DangerFullAccess,
+}
+
+impl SandboxMode {
+    /// The wire / config spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SandboxMode::ReadOnly => "read-only",
+            SandboxMode::WorkspaceWrite => "workspace-write",
+            SandboxMode::DangerFullAccess => "danger-full-access",
+        }
+    }
+}
+
+/// What the operator's config says about one plugin (`[plugins."<id>"]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OperatorGrant {
+    /// False disables the plugin entirely.
+    pub enabled: bool,
+    /// What it may use. `workspace` defaults to `write`, i.e. "as the sandbox mode allows".
+    pub grants: Capabilities,
+    /// Operator caps on its limits.
+    pub limits: Limits,
+}
+
+impl Default for OperatorGrant {
+    fn default() -> Self {
+        OperatorGrant {
+            enabled: true,
+            grants: Capabilities { workspace: Access::Write, ..Capabilities::default() },
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Capabilities a plugin holds, independent of any thread.
+#[derive(Debug, Clone, Serialize)]
+pub struct PluginGrants {
+    /// Workspace access before the sandbox mode caps it.
+    pub workspace: Access,
+    /// Directories outside the workspace.
+    pub dirs: Vec<DirAccess>,
+    /// Rules the plugin asked for.
+    #[serde(serialize_with = "rule_texts")]
+    pub network_requested: Arc<Vec<NetworkRule>>,
+    /// Rules the operator granted that overlap a request.
+    #[serde(serialize_with = "rule_texts")]
+    pub network_granted: Arc<Vec<NetworkRule>>,
+    /// Environment variables it may read.
+    pub env: Vec<String>,
+    /// Whether it may run processes.
+    pub exec: bool,
+    /// Per-call limits.
+    pub limits: EffectiveLimits,
+}
+
+fn rule_texts<S: serde::Serializer>(rules: &Arc<Vec<NetworkRule>>, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(rules.iter().map(|r| r.text.as_str()))
+}
+
+fn parse_rules(rules: &[String], whose: &str) -> Result<Vec<NetworkRule>> {
+    rules
+        .iter()
+        .map(|r| NetworkRule::parse(r).with_context(|| format!("in {whose} network rules")))
+        .collect()
+}
+
+impl PluginGrants {
+    /// Intersects a manifest's requests with the operator's grant.
+    pub fn resolve(manifest: &Manifest, operator: &OperatorGrant) -> Result<Self> {
+        let req = &manifest.requests;
+        let granted = &operator.grants;
+        let dirs = req
+            .dirs
+            .iter()
+            .filter_map(|want| {
+                granted
+                    .dirs
+                    .iter()
+                    .filter(|g| want.path.starts_with(&g.path))
+                    .map(|g| g.access.min(want.access))
+                    .max()
+                    .filter(|a| *a != Access::None)
+                    .map(|access| DirAccess { path: want.path.clone(), access })
+            })
+            .collect();
+        let requested = parse_rules(&req.network, &format!("plugin {}'s", manifest.id))?;
+        let operator_rules = parse_rules(&granted.network, &format!("the operator's {}", manifest.id))?;
+        let network_granted = if requested.is_empty() { Vec::new() } else { operator_rules };
+        Ok(PluginGrants {
+            workspace: req.workspace.min(granted.workspace),
+            dirs,
+            network_requested: Arc::new(requested),
+            network_granted: Arc::new(network_granted),
+            env: req.env.iter().filter(|n| granted.env.contains(n)).cloned().collect(),
+            exec: req.exec && granted.exec,
+            limits: Limits::resolve(manifest.kind, &manifest.limits, &operator.limits),
+        })
+    }
+
+    /// Workspace access for a thread in `mode`.
+    pub fn workspace_access(&self, mode: SandboxMode) -> Access {
+        match mode {
+            SandboxMode::ReadOnly => self.workspace.min(Access::Read),
+            SandboxMode::WorkspaceWrite | SandboxMode::DangerFullAccess => self.workspace,
+        }
+    }
+}
+
+/// Where a call runs: the thread's workspace and sandbox mode.
+#[derive(Debug, Clone, Default)]
+pub struct CallContext {
+    /// The thread's working directory (mounted at the same path), if any.
+    pub workspace: Option<PathBuf>,
+    /// The thread's sandbox mode.
+    pub sandbox: SandboxMode,
+    /// Thread id, for the audit log.
+    pub thread_id: Option<String>,
+    /// Turn id, for the audit log.
+    pub turn_id: Option<String>,
+}
+
+fn perms(access: Access) -> Option<FsPerms> {
+    match access {
+        Access::None => None,
+        Access::Read => Some(FsPerms::ReadOnly),
+        Access::Write => Some(FsPerms::ReadWrite),
+    }
+}
+
+fn preopen(builder: &mut WasiCtxBuilder, path: &Path, access: Access) -> Result<()> {
+    if let Some(p) = perms(access) {
+        let guest = path.to_string_lossy();
+        builder
+            .preopened_dir(path, guest.as_ref(), p)
+            .map_err(anyhow::Error::from)
+            .with_context(|| format!("cannot open granted directory {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Builds the WASI context of one call from the effective grants, and returns it with
+/// the capabilities actually used (for the audit log).
+pub fn build_wasi(
+    grants: &PluginGrants,
+    ctx: &CallContext,
+    stderr: wasmtime_wasi::p2::pipe::MemoryOutputPipe,
+) -> Result<(WasiCtx, Vec<String>)> {
+    let mut builder = WasiCtxBuilder::new();
+    builder.allow_tcp(false).allow_udp(false).allow_ip_name_lookup(false).stderr(stderr);
+    let mut used = Vec::new();
+    if let Some(ws) = &ctx.workspace {
+        let access = grants.workspace_access(ctx.sandbox);
+        if ctx.sandbox == SandboxMode::DangerFullAccess && access != Access::None {
+            preopen(&mut builder, Path::new("/"), access)?;
+            used.push(format!("fs:/:{access:?}").to_lowercase());
+        }
+        preopen(&mut builder, ws, access)?;
+        if access != Access::None {
+            used.push(format!("fs:{}:{access:?}", ws.display()).to_lowercase());
+        }
+    }
+    for dir in &grants.dirs {
+        preopen(&mut builder, &dir.path, dir.access)?;
+        used.push(format!("fs:{}:{:?}", dir.path.display(), dir.access).to_lowercase());
+    }
+    for name in &grants.env {
+        if let Ok(value) = std::env::var(name) {
+            builder.env(name, value);
+            used.push(format!("env:{name}"));
+        }
+    }
+    if grants.exec {
+        used.push("exec".into());
+    }
+    Ok((builder.build(), used))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plugins::manifest::PluginKind;
+
+    fn manifest(requests: Capabilities) -> Manifest {
+        Manifest {
+            id: "t".into(),
+            version: "1".into(),
+            kind: PluginKind::Tool,
+            description: String::new(),
+            component: None,
+            requests,
+            limits: Limits::default(),
+        }
+    }
+
+    #[test]
+    fn effective_is_the_intersection() {
+        let m = manifest(Capabilities {
+            workspace: Access::Write,
+            dirs: vec![DirAccess { path: "/data/x".into(), access: Access::Write }],
+            network: vec!["http://127.0.0.1:*".into()],
+            env: vec!["A".into(), "B".into()],
+            exec: true,
+        });
+        let op = OperatorGrant {
+            enabled: true,
+            grants: Capabilities {
+                workspace: Access::Read,
+                dirs: vec![DirAccess { path: "/data".into(), access: Access::Read }],
+                network: vec!["http://127.0.0.1:8080".into()],
+                env: vec!["B".into(), "C".into()],
+                exec: false,
+            },
+            limits: Limits::default(),
+        };
+        let g = PluginGrants::resolve(&m, &op).unwrap();
+        assert_eq!(g.workspace, Access::Read);
+        assert_eq!(g.dirs, vec![DirAccess { path: "/data/x".into(), access: Access::Read }]);
+        assert_eq!(g.env, vec!["B".to_string()]);
+        assert!(!g.exec);
+        assert_eq!(g.network_granted.len(), 1);
+    }
+
+    #[test]
+    fn nothing_is_granted_by_default_but_the_workspace() {
+        let m = manifest(Capabilities {
+            workspace: Access::Write,
+            network: vec!["https://example.com".into()],
+            env: vec!["HOME".into()],
+            exec: true,
+            ..Default::default()
+        });
+        let g = PluginGrants::resolve(&m, &OperatorGrant::default()).unwrap();
+        assert!(g.network_granted.is_empty() && g.env.is_empty() && !g.exec);
+        assert_eq!(g.workspace_access(SandboxMode::ReadOnly), Access::Read);
+        assert_eq!(g.workspace_access(SandboxMode::WorkspaceWrite), Access::Write);
+    }
+}
