@@ -1,0 +1,1 @@
+//! JSONL framing and connections (stub).
