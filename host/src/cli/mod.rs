@@ -1,6 +1,7 @@
 //! The `hearth` command line (clap): global options, and dispatch to subcommands.
 
 mod plugin_cmd;
+mod serve_cmd;
 
 use crate::config::{Config, home_dir};
 use crate::plugins::loader::LoadOptions;
@@ -29,6 +30,10 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Serves the Codex App Server protocol (JSON-RPC, JSONL) on stdin/stdout.
+    AppServer,
+    /// Runs one turn non-interactively and prints it as it streams.
+    Exec(serve_cmd::ExecArgs),
     /// Manage and inspect plugins.
     #[command(subcommand)]
     Plugin(plugin_cmd::PluginCommand),
@@ -59,6 +64,8 @@ pub fn run(cli: Cli) -> Result<i32> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {
+            Command::AppServer => serve_cmd::app_server(&ctx).await,
+            Command::Exec(args) => serve_cmd::exec(&ctx, args).await,
             Command::Plugin(cmd) => plugin_cmd::run(&ctx, cmd).await,
         }
     })

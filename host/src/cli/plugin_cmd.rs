@@ -80,16 +80,19 @@ impl std::str::FromStr for PluginKind {
 /// Runs a plugin subcommand; returns the process exit code.
 pub async fn run(ctx: &Context, cmd: PluginCommand) -> Result<i32> {
     match cmd {
-        PluginCommand::Check { path, kind } => check_path(&path, kind),
+        PluginCommand::Check { path, kind } => check_path(&path, kind).await,
         PluginCommand::Inspect { target } if target.ends_with(".wasm") || target.ends_with(".toml") => {
-            check_path(&PathBuf::from(target), None)
+            check_path(&PathBuf::from(target), None).await
         }
         other => {
             let (registry, failures) = load_registry(&ctx.config, &ctx.load_options()).await?;
             for f in &failures {
                 eprintln!("warning: {}: {}", f.source, f.error);
             }
-            run_loaded(&registry, other).await
+            let result = run_loaded(&registry, other).await;
+            // The process exits right after this; make sure the audit records are on disk.
+            registry.audit.flush();
+            result
         }
     }
 }
@@ -204,13 +207,17 @@ fn summary(p: &LoadedPlugin) -> Value {
     })
 }
 
-fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<i32> {
-    let (bytes, manifest_kind) = if path.extension().is_some_and(|e| e == "toml") {
+async fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<i32> {
+    let (bytes, manifest) = if path.extension().is_some_and(|e| e == "toml") {
         let source = crate::plugins::PluginSource::from_manifest_path(path)?;
-        (source.bytes.to_vec(), Some(source.manifest.kind))
+        (source.bytes.to_vec(), Some(source.manifest))
     } else {
         (read_component(path)?, None)
     };
+    if let Some(what) = check::not_a_component(&bytes) {
+        println!("{}: not a WebAssembly component: it is {what}", path.display());
+        return Ok(1);
+    }
     let engine = shared_engine()?;
     let component = match wasmtime::component::Component::new(&engine, &bytes) {
         Ok(c) => c,
@@ -220,7 +227,7 @@ fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<i32> {
         }
     };
     let shape = check::shape(&engine, &component);
-    let Some(kind) = kind.or(manifest_kind).or_else(|| check::detect_kind(&shape)) else {
+    let Some(kind) = kind.or(manifest.as_ref().map(|m| m.kind)).or_else(|| check::detect_kind(&shape)) else {
         let exports: Vec<&str> = shape.exports.iter().map(|e| e.name.as_str()).collect();
         println!(
             "{}: does not export any hearth world: expected hearth:plugin/tool-provider@0.1.0 (tool), hearth:plugin/policy@0.1.0 (policy) or hearth:plugin/adapter@0.1.0 (model); it exports {}",
@@ -230,14 +237,38 @@ fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<i32> {
         return Ok(1);
     };
     let problems = check::problems(&shape, kind);
-    if problems.is_empty() {
-        println!("{}: ok — fits the {kind} world {} (sha256 {})", path.display(), kind.world(), &digest(&bytes)[..16]);
-        Ok(0)
-    } else {
+    if !problems.is_empty() {
         println!("{}: does not fit the {kind} world {}:", path.display(), kind.world());
         for p in problems {
             println!("  - {p}");
         }
-        Ok(1)
+        return Ok(1);
+    }
+    // The names fit; now load it as hearth would (types of the exports, `describe`).
+    let manifest = match manifest {
+        Some(m) => crate::plugins::Manifest { kind, ..m },
+        None => crate::plugins::Manifest {
+            id: "unchecked-component".into(),
+            version: "0.0.0".into(),
+            kind,
+            description: String::new(),
+            component: None,
+            requests: Default::default(),
+            limits: Default::default(),
+        },
+    };
+    let origin = crate::plugins::PluginOrigin::Directory(path.to_path_buf());
+    let digest = digest(&bytes);
+    match check::trial_load(&engine, manifest, bytes.into(), origin).await {
+        Ok(tools) => {
+            let tools = if tools.is_empty() { String::new() } else { format!("; tools: {}", tools.join(", ")) };
+            println!("{}: ok — fits the {kind} world {} (sha256 {}){tools}", path.display(), kind.world(), &digest[..16]);
+            Ok(0)
+        }
+        Err(err) => {
+            println!("{}: does not fit the {kind} world {}:", path.display(), kind.world());
+            println!("  - it has the right exports but does not load: {err:#}");
+            Ok(1)
+        }
     }
 }

@@ -194,7 +194,7 @@ pub async fn describe(registry: &PluginRegistry, plugin: &LoadedPlugin) -> Resul
     let Prepared::Tool { pre, .. } = &plugin.prepared else {
         return Err(anyhow!("{} is not a tool plugin", plugin.label()));
     };
-    let rec = CallRecorder::new(plugin, "describe", None);
+    let mut rec = CallRecorder::new(plugin, "describe", None);
     let (mut store, _, stderr) = plugin_store(
         registry,
         plugin,
@@ -204,6 +204,7 @@ pub async fn describe(registry: &PluginRegistry, plugin: &LoadedPlugin) -> Resul
     )?;
     let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
         let tool = pre.instantiate_async(&mut store).await?;
+        rec.instantiated();
         tool.hearth_plugin_tool_provider().call_describe(&mut store).await
     })
     .await;
@@ -468,4 +469,33 @@ impl Drop for ModelStream {
     fn drop(&mut self) {
         self.finish(None);
     }
+}
+
+/// Asks a model adapter which models its provider offers.
+pub async fn list_models(
+    registry: &PluginRegistry,
+    plugin: &LoadedPlugin,
+    settings: &str,
+    injected: Arc<Vec<InjectedHeaders>>,
+) -> Result<Result<Vec<super::bindings::model::hearth::plugin::model_types::ModelInfo>, ModelError>, CallError> {
+    let rec = CallRecorder::new(plugin, "models", None);
+    let Prepared::Model { pre } = &plugin.prepared else {
+        return Err(rec.failed("not a model adapter"));
+    };
+    let (mut store, _, stderr) =
+        plugin_store(registry, plugin, &CallContext::default(), Arc::new(DetachedServices), injected)
+            .map_err(|e| rec.failed(format!("{e:#}")))?;
+    let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
+        let adapter = pre.instantiate_async(&mut store).await?;
+        adapter.hearth_plugin_adapter().call_models(&mut store, settings).await
+    })
+    .await;
+    let outcome = match result {
+        Ok(Ok(list)) => Ok(list),
+        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
+        Err(_) => Err(CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms }),
+    };
+    let peak = store.data().limits.peak_memory;
+    rec.finish(registry, peak, outcome.as_ref().err());
+    outcome
 }

@@ -1,0 +1,75 @@
+//! What a running turn reports, and the sink it reports to.
+
+use crate::plugins::state::BoxFuture;
+use crate::protocol::{ThreadItem, TokenUsageBreakdown};
+use serde_json::Value;
+
+/// Something that happened in a turn, in order.
+#[derive(Debug, Clone)]
+pub enum AgentEvent {
+    /// An item started (in progress).
+    ItemStarted(ThreadItem),
+    /// Text appended to an agent message.
+    AgentMessageDelta {
+        /// The agent message item.
+        item_id: String,
+        /// The text.
+        delta: String,
+    },
+    /// A new reasoning summary part began.
+    ReasoningSummaryPartAdded {
+        /// The reasoning item.
+        item_id: String,
+        /// Index of the part.
+        summary_index: u32,
+    },
+    /// Text appended to a reasoning summary part.
+    ReasoningSummaryDelta {
+        /// The reasoning item.
+        item_id: String,
+        /// Index of the part.
+        summary_index: u32,
+        /// The text.
+        delta: String,
+    },
+    /// Raw reasoning text.
+    ReasoningTextDelta {
+        /// The reasoning item.
+        item_id: String,
+        /// Index of the content part.
+        content_index: u32,
+        /// The text.
+        delta: String,
+    },
+    /// Output of a running command.
+    CommandOutputDelta {
+        /// The command execution item.
+        item_id: String,
+        /// The output chunk.
+        delta: String,
+    },
+    /// An item completed. `history` holds the model-history items it contributes
+    /// (Responses format); the sink must make both durable before returning.
+    ItemCompleted {
+        /// The completed item (authoritative).
+        item: ThreadItem,
+        /// Canonical history items to append.
+        history: Vec<Value>,
+    },
+    /// Token usage of the latest model response.
+    TokenUsage(TokenUsageBreakdown),
+    /// A recoverable or fatal error; `will_retry` says which.
+    Error {
+        /// What went wrong.
+        message: String,
+        /// True when the loop retries.
+        will_retry: bool,
+    },
+}
+
+/// Where a turn's events go. The server implements it: notifications to subscribed
+/// connections, and the thread's durable log.
+pub trait TurnSink: Send + Sync {
+    /// Delivers one event. For `ItemCompleted`, returns only once the item is on disk.
+    fn emit(&self, event: AgentEvent) -> BoxFuture<()>;
+}

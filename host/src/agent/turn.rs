@@ -1,0 +1,195 @@
+//! One turn of the agent loop: model request, streamed items, tool calls, repeat until a
+//! response has no tool calls. Retries retryable model errors with backoff; interrupt
+//! cancels the stream and running tools.
+
+use super::events::{AgentEvent, TurnSink};
+use super::history::user_message;
+use super::model_select::ModelSelection;
+use super::stream::{StreamFailure, consume};
+use super::tools::{ToolEnv, run_call};
+use crate::plugins::bindings::model::hearth::plugin::model_types::ModelRequest;
+use crate::plugins::{CallContext, PluginRegistry, start_model};
+use crate::protocol::{ThreadItem, ThreadItemDetails, UserInput};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Base instructions sent with every request.
+pub const INSTRUCTIONS: &str = "You are hearth, a coding agent working in the user's workspace. \
+Use the tools you are given to inspect and change the workspace; every tool runs in a sandbox and \
+some actions need the user's approval. Be concise and precise.";
+
+/// How a turn ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TurnEnd {
+    /// The model finished.
+    Completed,
+    /// `turn/interrupt` stopped it.
+    Interrupted,
+    /// It failed; the message says why.
+    Failed(String),
+}
+
+/// Everything a turn needs.
+pub struct TurnSetup {
+    /// Loaded plugins.
+    pub registry: Arc<PluginRegistry>,
+    /// Model, adapter and credentials.
+    pub selection: ModelSelection,
+    /// Operator policy plugin ids.
+    pub operator_policies: Arc<Vec<String>>,
+    /// The thread's approval policy.
+    pub approval_policy: String,
+    /// Workspace, sandbox mode, thread and turn.
+    pub call: CallContext,
+    /// Canonical history so far, including this turn's user message.
+    pub history: Vec<Value>,
+    /// Fires on interrupt.
+    pub cancel: CancellationToken,
+    /// Input steered into the running turn.
+    pub steer: mpsc::UnboundedReceiver<Vec<UserInput>>,
+}
+
+fn tools_json(registry: &PluginRegistry) -> Value {
+    Value::Array(
+        registry
+            .plugins()
+            .flat_map(|p| p.tool_specs().iter())
+            .map(|s| {
+                json!({
+                    "type": "function",
+                    "name": s.name,
+                    "description": s.description,
+                    "parameters": serde_json::from_str::<Value>(&s.parameters).unwrap_or(json!({"type": "object"})),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn backoff(attempt: u32, retry_after_ms: Option<u64>) -> Duration {
+    if let Some(ms) = retry_after_ms {
+        return Duration::from_millis(ms.min(60_000));
+    }
+    let base = 200u64.saturating_mul(1 << attempt.min(8)).min(10_000);
+    let jitter = rand_jitter(base / 4);
+    Duration::from_millis(base + jitter)
+}
+
+fn rand_jitter(max: u64) -> u64 {
+    if max == 0 {
+        return 0;
+    }
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    u64::from(nanos) % max
+}
+
+async fn steer_inputs(setup: &mut TurnSetup, sink: &dyn TurnSink) {
+    while let Ok(input) = setup.steer.try_recv() {
+        let message = user_message(&input);
+        let mut item = ThreadItem::new(
+            uuid::Uuid::now_v7().to_string(),
+            ThreadItemDetails::UserMessage { client_id: None, content: input },
+        );
+        let now = chrono::Utc::now().timestamp_millis();
+        item.started_at_ms = Some(now);
+        sink.emit(AgentEvent::ItemStarted(item.clone())).await;
+        item.completed_at_ms = Some(now);
+        sink.emit(AgentEvent::ItemCompleted { item, history: vec![message.clone()] }).await;
+        setup.history.push(message);
+    }
+}
+
+/// Runs the turn to its end.
+pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd {
+    let Some(adapter) = setup.registry.get(&setup.selection.adapter) else {
+        return TurnEnd::Failed(format!(
+            "model adapter plugin `{}` (for provider `{}`) is not loaded",
+            setup.selection.adapter, setup.selection.provider
+        ));
+    };
+    let tools = tools_json(&setup.registry).to_string();
+    let env = ToolEnv {
+        registry: setup.registry.clone(),
+        operator_policies: setup.operator_policies.clone(),
+        approval_policy: setup.approval_policy.clone(),
+        call: setup.call.clone(),
+        sink: sink.clone(),
+        cancel: setup.cancel.clone(),
+    };
+    let mut attempt = 0u32;
+    loop {
+        steer_inputs(&mut setup, sink.as_ref()).await;
+        let request = ModelRequest {
+            model: setup.selection.model.clone(),
+            instructions: INSTRUCTIONS.into(),
+            input: Value::Array(setup.history.clone()).to_string(),
+            tools: tools.clone(),
+            options: json!({
+                "provider": setup.selection.provider_settings,
+                "prompt-cache-key": setup.call.thread_id,
+                "parallel-tool-calls": true,
+            })
+            .to_string(),
+        };
+        let started = tokio::select! {
+            s = start_model(&setup.registry, adapter.clone(), &request, &setup.call, setup.selection.injected.clone()) => s,
+            _ = setup.cancel.cancelled() => return TurnEnd::Interrupted,
+        };
+        let failure = match started {
+            Err(call_error) => return TurnEnd::Failed(call_error.to_string()),
+            Ok(Err(model_error)) => StreamFailure::Model(model_error),
+            Ok(Ok(mut stream)) => {
+                let consumed = tokio::select! {
+                    c = consume(&mut stream, sink.as_ref()) => c,
+                    _ = setup.cancel.cancelled() => return TurnEnd::Interrupted,
+                };
+                match consumed {
+                    Ok(output) => {
+                        attempt = 0;
+                        if output.calls.is_empty() {
+                            if setup.steer.is_empty() {
+                                return TurnEnd::Completed;
+                            }
+                            continue;
+                        }
+                        for call in &output.calls {
+                            let items = run_call(&env, call).await;
+                            setup.history.extend(items);
+                            if setup.cancel.is_cancelled() {
+                                return TurnEnd::Interrupted;
+                            }
+                        }
+                        continue;
+                    }
+                    Err((failure, partial)) => {
+                        if partial.completed_items > 0 {
+                            tracing::warn!("model stream failed after {} completed items", partial.completed_items);
+                        }
+                        failure
+                    }
+                }
+            }
+        };
+        let (message, retryable, retry_after) = match &failure {
+            StreamFailure::Model(e) => (e.message.clone(), e.retryable, e.retry_after_ms),
+            StreamFailure::Plugin(e) => (e.to_string(), false, None),
+        };
+        if !retryable || attempt >= setup.selection.request_max_retries {
+            let message = if attempt > 0 { format!("{message} (after {attempt} retries)") } else { message };
+            return TurnEnd::Failed(message);
+        }
+        attempt += 1;
+        sink.emit(AgentEvent::Error {
+            message: format!("{message}; retrying ({attempt}/{})", setup.selection.request_max_retries),
+            will_retry: true,
+        })
+        .await;
+        tokio::select! {
+            _ = tokio::time::sleep(backoff(attempt - 1, retry_after)) => {}
+            _ = setup.cancel.cancelled() => return TurnEnd::Interrupted,
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! `hearth app-server` and `hearth exec`: the main job, and one non-interactive turn
+//! driven through the same server code over an in-process pipe.
+
+use super::Context;
+use crate::server::app::App;
+use crate::server::serve;
+use anyhow::{Context as _, Result, bail};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::PathBuf;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+/// Runs the app server on stdio until the client closes stdin.
+pub async fn app_server(ctx: &Context) -> Result<i32> {
+    let app = App::start(ctx.home.clone(), ctx.config.clone(), ctx.plugin_dirs.clone())?;
+    crate::server::serve_stdio(app).await;
+    Ok(0)
+}
+
+/// Options of `hearth exec`.
+#[derive(Debug, clap::Args)]
+pub struct ExecArgs {
+    /// What to ask the agent.
+    pub prompt: String,
+    /// Print the raw JSON-RPC notifications instead of a readable stream.
+    #[arg(long)]
+    pub json: bool,
+    /// Refuse every approval request instead of asking on the terminal.
+    #[arg(long)]
+    pub no_approve: bool,
+    /// Working directory of the thread (default: the current directory).
+    #[arg(long, short = 'C')]
+    pub cd: Option<PathBuf>,
+    /// Do not persist the thread.
+    #[arg(long)]
+    pub ephemeral: bool,
+}
+
+struct Client {
+    writer: tokio::io::WriteHalf<tokio::io::DuplexStream>,
+    lines: tokio::io::Lines<BufReader<tokio::io::ReadHalf<tokio::io::DuplexStream>>>,
+    next_id: i64,
+}
+
+impl Client {
+    async fn send(&mut self, message: Value) -> Result<()> {
+        let mut line = serde_json::to_vec(&message)?;
+        line.push(b'\n');
+        self.writer.write_all(&line).await.context("the server went away")
+    }
+
+    async fn request(&mut self, method: &str, params: Value, out: &mut Renderer) -> Result<Value> {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"id": id, "method": method, "params": params})).await?;
+        loop {
+            let message = self.next().await?;
+            if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
+                if let Some(error) = message.get("error") {
+                    bail!("{method} failed: {}", error["message"].as_str().unwrap_or("unknown error"));
+                }
+                return Ok(message["result"].clone());
+            }
+            out.show(&message);
+        }
+    }
+
+    async fn next(&mut self) -> Result<Value> {
+        let line = self.lines.next_line().await?.context("the server closed the connection")?;
+        serde_json::from_str(&line).context("the server sent invalid JSON")
+    }
+}
+
+/// Turns notifications into terminal output.
+struct Renderer {
+    json: bool,
+    in_text: bool,
+}
+
+impl Renderer {
+    fn line_break(&mut self) {
+        if self.in_text {
+            println!();
+            self.in_text = false;
+        }
+    }
+
+    fn show(&mut self, message: &Value) {
+        if self.json {
+            println!("{message}");
+            return;
+        }
+        let params = &message["params"];
+        match message["method"].as_str().unwrap_or_default() {
+            "item/agentMessage/delta" => {
+                print!("{}", params["delta"].as_str().unwrap_or_default());
+                self.in_text = true;
+            }
+            "item/reasoning/summaryTextDelta" => {
+                if !self.in_text {
+                    print!("\x1b[2mthinking: ");
+                }
+                print!("{}", params["delta"].as_str().unwrap_or_default());
+                self.in_text = true;
+            }
+            "item/started" if params["item"]["type"] == "mcpToolCall" => {
+                self.line_break();
+                let item = &params["item"];
+                println!("\x1b[0m\x1b[36m▶ {} {}\x1b[0m", item["tool"].as_str().unwrap_or("?"), item["arguments"]);
+            }
+            "item/completed" => {
+                let item = &params["item"];
+                match item["type"].as_str() {
+                    Some("mcpToolCall") => {
+                        let ok = item["status"] == "completed";
+                        let text = if ok {
+                            item["result"]["content"][0]["text"].as_str().unwrap_or_default().to_string()
+                        } else {
+                            item["error"]["message"].as_str().unwrap_or_default().to_string()
+                        };
+                        let preview: Vec<&str> = text.lines().take(6).collect();
+                        let mark = if ok { "\x1b[32m✓" } else { "\x1b[31m✗" };
+                        println!("{mark} {} ({} ms)\x1b[0m", item["tool"].as_str().unwrap_or("?"), item["durationMs"]);
+                        for l in &preview {
+                            println!("  \x1b[2m{l}\x1b[0m");
+                        }
+                        if text.lines().count() > preview.len() {
+                            println!("  \x1b[2m…\x1b[0m");
+                        }
+                    }
+                    Some("reasoning") | Some("agentMessage") => {
+                        print!("\x1b[0m");
+                        self.line_break();
+                    }
+                    _ => {}
+                }
+            }
+            "error" => {
+                self.line_break();
+                let retry = if params["willRetry"] == true { " (retrying)" } else { "" };
+                eprintln!("\x1b[33m! {}{retry}\x1b[0m", params["error"]["message"].as_str().unwrap_or_default());
+            }
+            _ => {}
+        }
+        let _ = std::io::stdout().flush();
+    }
+}
+
+/// Runs one turn and prints it; exit code 0 when the turn completed.
+pub async fn exec(ctx: &Context, args: ExecArgs) -> Result<i32> {
+    let app = App::start(ctx.home.clone(), ctx.config.clone(), ctx.plugin_dirs.clone())?;
+    let (client_io, server_io) = tokio::io::duplex(1 << 20);
+    let (server_read, server_write) = tokio::io::split(server_io);
+    tokio::spawn(serve(app, server_read, server_write));
+    let (client_read, writer) = tokio::io::split(client_io);
+    let mut client = Client { writer, lines: BufReader::new(client_read).lines(), next_id: 0 };
+    let mut out = Renderer { json: args.json, in_text: false };
+
+    client
+        .request("initialize", json!({"clientInfo": {"name": "hearth-exec", "version": env!("CARGO_PKG_VERSION")}}), &mut out)
+        .await?;
+    client.send(json!({"method": "initialized"})).await?;
+    let cwd = match &args.cd {
+        Some(d) => d.canonicalize().with_context(|| format!("no such directory {}", d.display()))?,
+        None => std::env::current_dir()?,
+    };
+    let started = client
+        .request("thread/start", json!({"cwd": cwd, "ephemeral": args.ephemeral}), &mut out)
+        .await?;
+    let thread_id = started["thread"]["id"].as_str().context("thread/start returned no id")?.to_string();
+    if !args.json && started["modelProvider"] == crate::agent::model_select::DEMO_PROVIDER {
+        eprintln!("\x1b[33m[demo] no model provider is configured: running hearth's built-in scripted demo\x1b[0m");
+    }
+    client
+        .request(
+            "turn/start",
+            json!({"threadId": thread_id, "input": [{"type": "text", "text": args.prompt, "text_elements": []}]}),
+            &mut out,
+        )
+        .await?;
+    loop {
+        let message = client.next().await?;
+        if message.get("id").is_some() && message.get("method").is_some() {
+            // A server request (approval): refuse; interactive approvals come with the tools issue.
+            client.send(json!({"id": message["id"], "result": {"decision": "decline"}})).await?;
+            continue;
+        }
+        out.show(&message);
+        if message["method"] == "turn/completed" {
+            out.line_break();
+            let turn = &message["params"]["turn"];
+            let status = turn["status"].as_str().unwrap_or("unknown");
+            if !args.json {
+                if let Some(err) = turn["error"]["message"].as_str() {
+                    eprintln!("\x1b[31mturn {status}: {err}\x1b[0m");
+                } else {
+                    eprintln!("\x1b[2mturn {status} in {} ms (thread {thread_id})\x1b[0m", turn["durationMs"]);
+                }
+            }
+            return Ok(if status == "completed" { 0 } else { 1 });
+        }
+    }
+}

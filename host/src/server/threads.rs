@@ -1,0 +1,471 @@
+//! `thread/*` handlers: start, resume, fork, list, read, turns, archive, name, rollback,
+//! unsubscribe.
+
+use super::app::{App, LiveThread, ThreadInner, ThreadSettings};
+use super::persist::Record;
+use super::turns::{loaded_thread, persist};
+use super::{Conn, HandlerResult, to_result};
+use crate::agent::model_select::{default_model, default_provider};
+use crate::plugins::SandboxMode;
+use crate::protocol::*;
+use crate::rpc::RpcError;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The approval policy's config spelling.
+pub fn approval_policy_name(policy: &AskForApproval) -> Result<String, RpcError> {
+    Ok(match policy {
+        AskForApproval::Untrusted => "untrusted",
+        AskForApproval::OnRequest => "on-request",
+        AskForApproval::Never => "never",
+        AskForApproval::Granular(_) => {
+            return Err(RpcError::invalid_params("granular approval policies are not supported by hearth"));
+        }
+    }
+    .to_string())
+}
+
+/// The wire form of an approval policy name (`on-failure` is shown as `on-request`,
+/// which the 0.169 wire no longer distinguishes).
+pub fn ask_for_approval(name: &str) -> AskForApproval {
+    match name {
+        "untrusted" => AskForApproval::Untrusted,
+        "never" => AskForApproval::Never,
+        _ => AskForApproval::OnRequest,
+    }
+}
+
+/// The sandbox mode a wire sandbox policy asks for.
+pub fn sandbox_mode_of(policy: &SandboxPolicy) -> SandboxMode {
+    match policy {
+        SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. } => SandboxMode::DangerFullAccess,
+        SandboxPolicy::ReadOnly { .. } => SandboxMode::ReadOnly,
+        SandboxPolicy::WorkspaceWrite { .. } => SandboxMode::WorkspaceWrite,
+    }
+}
+
+fn wire_sandbox_mode(mode: &crate::protocol::SandboxMode) -> SandboxMode {
+    match mode {
+        crate::protocol::SandboxMode::ReadOnly => SandboxMode::ReadOnly,
+        crate::protocol::SandboxMode::WorkspaceWrite => SandboxMode::WorkspaceWrite,
+        crate::protocol::SandboxMode::DangerFullAccess => SandboxMode::DangerFullAccess,
+    }
+}
+
+fn sandbox_policy(settings: &ThreadSettings) -> SandboxPolicy {
+    match settings.sandbox {
+        SandboxMode::ReadOnly => SandboxPolicy::ReadOnly { network_access: false },
+        SandboxMode::WorkspaceWrite => SandboxPolicy::WorkspaceWrite {
+            writable_roots: vec![settings.cwd.display().to_string()],
+            network_access: false,
+            exclude_tmpdir_env_var: false,
+            exclude_slash_tmp: false,
+        },
+        SandboxMode::DangerFullAccess => SandboxPolicy::DangerFullAccess,
+    }
+}
+
+fn session_response(thread: Thread, settings: &ThreadSettings) -> HandlerResult {
+    to_result(ThreadSessionResponse {
+        model: settings.model.clone(),
+        model_provider: settings.provider.clone(),
+        service_tier: None,
+        cwd: settings.cwd.display().to_string(),
+        instruction_sources: Vec::new(),
+        approval_policy: ask_for_approval(&settings.approval_policy),
+        approvals_reviewer: ApprovalsReviewer::User,
+        sandbox: sandbox_policy(settings),
+        reasoning_effort: None,
+        disabled_plugin_ids: Vec::new(),
+        thread,
+    })
+}
+
+fn resolve_cwd(cwd: Option<&str>) -> Result<PathBuf, RpcError> {
+    let cwd = match cwd {
+        Some(c) => PathBuf::from(c),
+        None => std::env::current_dir().map_err(RpcError::internal)?,
+    };
+    if !cwd.is_absolute() {
+        return Err(RpcError::invalid_params(format!("cwd must be an absolute path, got {}", cwd.display())));
+    }
+    Ok(cwd)
+}
+
+/// Overrides a client may pass on start, resume and fork.
+struct Overrides<'a> {
+    model: Option<&'a String>,
+    provider: Option<&'a String>,
+    cwd: Option<&'a String>,
+    approval: Option<&'a AskForApproval>,
+    sandbox: Option<&'a crate::protocol::SandboxMode>,
+}
+
+fn apply(settings: &mut ThreadSettings, o: &Overrides<'_>) -> Result<(), RpcError> {
+    if let Some(p) = o.provider {
+        settings.provider = p.clone();
+    }
+    if let Some(m) = o.model {
+        settings.model = m.clone();
+    }
+    if let Some(c) = o.cwd {
+        settings.cwd = resolve_cwd(Some(c))?;
+    }
+    if let Some(a) = o.approval {
+        settings.approval_policy = approval_policy_name(a)?;
+    }
+    if let Some(s) = o.sandbox {
+        settings.sandbox = wire_sandbox_mode(s);
+    }
+    Ok(())
+}
+
+fn new_thread(id: &str, settings: &ThreadSettings, ephemeral: bool, forked_from: Option<String>, app: &App) -> Thread {
+    let now = chrono::Utc::now().timestamp();
+    Thread {
+        id: id.to_string(),
+        session_id: id.to_string(),
+        forked_from_id: forked_from,
+        preview: String::new(),
+        ephemeral,
+        model_provider: settings.provider.clone(),
+        model: Some(settings.model.clone()),
+        reasoning_effort: None,
+        created_at: now,
+        updated_at: now,
+        status: ThreadStatus::Idle,
+        path: if ephemeral { None } else { app.store.log_path(id).map(|p| p.display().to_string()) },
+        cwd: settings.cwd.display().to_string(),
+        cli_version: env!("CARGO_PKG_VERSION").to_string(),
+        source: SessionSource::AppServer,
+        thread_source: None,
+        originator: None,
+        agent_nickname: None,
+        agent_role: None,
+        parent_thread_id: None,
+        git_info: None,
+        name: None,
+        project_id: None,
+        turns: Vec::new(),
+    }
+}
+
+async fn register(app: &Arc<App>, conn: &Conn, inner: ThreadInner, records: Vec<Record>) -> Arc<LiveThread> {
+    let live = LiveThread::new(inner);
+    persist(app, &live, records).await;
+    app.insert_thread(live.clone());
+    live.subscribe(conn.subscriber());
+    live
+}
+
+async fn announce(conn: &Conn, live: &LiveThread) {
+    let thread = live.snapshot(false);
+    let note = ServerNotification::ThreadStarted(ThreadStartedNotification { thread });
+    let _ = conn.handle.notify_protocol(&note).await;
+}
+
+/// `thread/start`.
+pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> HandlerResult {
+    let provider = params.model_provider.clone().unwrap_or_else(|| default_provider(&app.config));
+    let mut settings = ThreadSettings {
+        model: default_model(&app.config, &provider),
+        provider,
+        approval_policy: app.config.approval_policy().to_string(),
+        sandbox: app.config.sandbox_mode(),
+        cwd: resolve_cwd(params.cwd.as_deref())?,
+    };
+    apply(
+        &mut settings,
+        &Overrides {
+            model: params.model.as_ref(),
+            provider: None,
+            cwd: None,
+            approval: params.approval_policy.as_ref(),
+            sandbox: params.sandbox.as_ref(),
+        },
+    )?;
+    crate::agent::select_model(&app.config, &settings.provider, &settings.model)
+        .map_err(|e| RpcError::invalid_request(format!("{e:#}")))?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let ephemeral = params.ephemeral.unwrap_or(false);
+    let thread = new_thread(&id, &settings, ephemeral, None, app);
+    let record = Record::Created { thread: thread.clone(), settings: (&settings).into(), turns: Vec::new(), history: Vec::new() };
+    let inner = ThreadInner {
+        thread,
+        turns: Vec::new(),
+        history: Vec::new(),
+        settings: settings.clone(),
+        active: None,
+        usage_total: Default::default(),
+        archived: false,
+    };
+    let live = register(app, conn, inner, vec![record]).await;
+    conn.respond(session_response(live.snapshot(false), &settings)?.unwrap_or_default()).await;
+    announce(conn, &live).await;
+    Ok(None)
+}
+
+/// Loads a thread into memory (or returns the loaded one).
+fn load(app: &App, id: &str) -> Result<Arc<LiveThread>, RpcError> {
+    if let Some(t) = app.thread(id) {
+        return Ok(t);
+    }
+    if !app.store.exists(id) {
+        return Err(RpcError::invalid_request(format!("no rollout found for thread id {id}")));
+    }
+    let mut inner = app.store.load(id).map_err(|e| RpcError::internal(format!("{e:#}")))?;
+    inner.thread.status = ThreadStatus::Idle;
+    let live = LiveThread::new(inner);
+    app.insert_thread(live.clone());
+    Ok(live)
+}
+
+/// `thread/resume`.
+pub async fn resume(app: &Arc<App>, conn: &Conn, params: ThreadResumeParams) -> HandlerResult {
+    let live = load(app, &params.thread_id)?;
+    let overrides = Overrides {
+        model: params.model.as_ref(),
+        provider: params.model_provider.as_ref(),
+        cwd: params.cwd.as_ref(),
+        approval: params.approval_policy.as_ref(),
+        sandbox: params.sandbox.as_ref(),
+    };
+    let changed = overrides.model.is_some()
+        || overrides.provider.is_some()
+        || overrides.cwd.is_some()
+        || overrides.approval.is_some()
+        || overrides.sandbox.is_some();
+    let settings = {
+        let mut inner = live.lock();
+        apply(&mut inner.settings, &overrides)?;
+        inner.settings.clone()
+    };
+    if changed {
+        persist(app, &live, vec![Record::Settings { settings: (&settings).into() }]).await;
+    }
+    live.subscribe(conn.subscriber());
+    session_response(live.snapshot(!params.exclude_turns), &settings)
+}
+
+/// `thread/fork`.
+pub async fn fork(app: &Arc<App>, conn: &Conn, params: ThreadForkParams) -> HandlerResult {
+    let source = load(app, &params.thread_id)?;
+    let (mut settings, mut turns, mut history) = {
+        let inner = source.lock();
+        (inner.settings.clone(), inner.turns.clone(), inner.history.clone())
+    };
+    if let Some(last) = &params.last_turn_id {
+        let pos = turns
+            .iter()
+            .position(|t| &t.id == last)
+            .ok_or_else(|| RpcError::invalid_params(format!("turn {last} is not in thread {}", params.thread_id)))?;
+        let dropped: Vec<String> = turns.drain(pos + 1..).map(|t| t.id).collect();
+        history.retain(|h| !dropped.contains(&h.turn_id));
+    }
+    for t in &mut turns {
+        if t.status == TurnStatus::InProgress {
+            t.status = TurnStatus::Interrupted;
+        }
+    }
+    apply(
+        &mut settings,
+        &Overrides {
+            model: params.model.as_ref(),
+            provider: params.model_provider.as_ref(),
+            cwd: params.cwd.as_ref(),
+            approval: params.approval_policy.as_ref(),
+            sandbox: params.sandbox.as_ref(),
+        },
+    )?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut thread = new_thread(&id, &settings, params.ephemeral, Some(params.thread_id.clone()), app);
+    thread.preview = source.lock().thread.preview.clone();
+    let record = Record::Created { thread: thread.clone(), settings: (&settings).into(), turns: turns.clone(), history: history.clone() };
+    let inner = ThreadInner {
+        thread,
+        turns,
+        history,
+        settings: settings.clone(),
+        active: None,
+        usage_total: Default::default(),
+        archived: false,
+    };
+    let live = register(app, conn, inner, vec![record]).await;
+    conn.respond(session_response(live.snapshot(!params.exclude_turns), &settings)?.unwrap_or_default()).await;
+    announce(conn, &live).await;
+    Ok(None)
+}
+
+/// The thread as stored or loaded, with its archived flag.
+fn read_thread(app: &App, id: &str, include_turns: bool) -> Result<(Thread, bool), RpcError> {
+    if let Some(t) = app.thread(id) {
+        let archived = t.lock().archived;
+        return Ok((t.snapshot(include_turns), archived));
+    }
+    if !app.store.exists(id) {
+        return Err(RpcError::invalid_request(format!("thread not found: {id}")));
+    }
+    let inner = app.store.load(id).map_err(|e| RpcError::internal(format!("{e:#}")))?;
+    let mut thread = inner.thread;
+    if include_turns {
+        thread.turns = inner.turns;
+    }
+    Ok((thread, inner.archived))
+}
+
+/// `thread/list`: newest first (by the chosen sort key), cursor = `<key>:<id>` of the
+/// last thread of the previous page.
+pub async fn list(app: &Arc<App>, params: ThreadListParams) -> HandlerResult {
+    let want_archived = params.archived.unwrap_or(false);
+    let cwds: Option<Vec<String>> = params.cwd.as_ref().map(|c| match c {
+        ThreadListCwdFilter::One(one) => vec![one.clone()],
+        ThreadListCwdFilter::Many(many) => many.clone(),
+    });
+    let by_updated = matches!(params.sort_key, Some(ThreadSortKey::UpdatedAt));
+    let ascending = matches!(params.sort_direction, Some(SortDirection::Asc));
+    let mut threads = Vec::new();
+    for id in app.store.ids().map_err(RpcError::internal)? {
+        let Ok((thread, archived)) = read_thread(app, &id, false) else { continue };
+        if archived != want_archived {
+            continue;
+        }
+        if let Some(cwds) = &cwds
+            && !cwds.contains(&thread.cwd)
+        {
+            continue;
+        }
+        if let Some(providers) = &params.model_providers
+            && !providers.is_empty()
+            && !providers.contains(&thread.model_provider)
+        {
+            continue;
+        }
+        if let Some(term) = &params.search_term
+            && !thread.preview.to_lowercase().contains(&term.to_lowercase())
+            && !thread.name.as_deref().unwrap_or("").to_lowercase().contains(&term.to_lowercase())
+        {
+            continue;
+        }
+        threads.push(thread);
+    }
+    let key = |t: &Thread| (if by_updated { t.updated_at } else { t.created_at }, t.id.clone());
+    threads.sort_by_key(key);
+    if !ascending {
+        threads.reverse();
+    }
+    let start = match &params.cursor {
+        Some(cursor) => {
+            let (k, id) = cursor.split_once(':').ok_or_else(|| RpcError::invalid_params(format!("invalid cursor {cursor:?}")))?;
+            let k: i64 = k.parse().map_err(|_| RpcError::invalid_params(format!("invalid cursor {cursor:?}")))?;
+            let pivot = (k, id.to_string());
+            threads.iter().position(|t| if ascending { key(t) > pivot } else { key(t) < pivot }).unwrap_or(threads.len())
+        }
+        None => 0,
+    };
+    let limit = params.limit.unwrap_or(25).clamp(1, 200) as usize;
+    let page: Vec<Thread> = threads.iter().skip(start).take(limit).cloned().collect();
+    let next_cursor = (start + page.len() < threads.len())
+        .then(|| page.last().map(|t| format!("{}:{}", key(t).0, t.id)))
+        .flatten();
+    to_result(ThreadListResponse { data: page, next_cursor, backwards_cursor: None })
+}
+
+/// `thread/read`.
+pub async fn read(app: &Arc<App>, params: ThreadReadParams) -> HandlerResult {
+    let (thread, _) = read_thread(app, &params.thread_id, params.include_turns)?;
+    to_result(ThreadResponse { thread })
+}
+
+/// `thread/turns/list`: turns, newest first by default, cursor = index.
+pub async fn turns_list(app: &Arc<App>, params: ThreadTurnsListParams) -> HandlerResult {
+    let (thread, _) = read_thread(app, &params.thread_id, true)?;
+    let mut turns = thread.turns;
+    if !matches!(params.sort_direction, Some(SortDirection::Asc)) {
+        turns.reverse();
+    }
+    let start: usize = match &params.cursor {
+        Some(c) => c.parse().map_err(|_| RpcError::invalid_params(format!("invalid cursor {c:?}")))?,
+        None => 0,
+    };
+    let limit = params.limit.unwrap_or(25).clamp(1, 200) as usize;
+    let page: Vec<Turn> = turns.iter().skip(start).take(limit).cloned().collect();
+    let next = start + page.len();
+    to_result(ThreadTurnsListResponse {
+        data: page,
+        next_cursor: (next < turns.len()).then(|| next.to_string()),
+        backwards_cursor: None,
+    })
+}
+
+/// `thread/loaded/list`.
+pub async fn loaded_list(app: &Arc<App>, params: ThreadLoadedListParams) -> HandlerResult {
+    let ids = app.loaded_ids();
+    let start: usize = match &params.cursor {
+        Some(c) => c.parse().map_err(|_| RpcError::invalid_params(format!("invalid cursor {c:?}")))?,
+        None => 0,
+    };
+    let limit = params.limit.unwrap_or(100).clamp(1, 1000) as usize;
+    let page: Vec<String> = ids.iter().skip(start).take(limit).cloned().collect();
+    let next = start + page.len();
+    to_result(ThreadLoadedListResponse { data: page, next_cursor: (next < ids.len()).then(|| next.to_string()) })
+}
+
+/// `thread/archive` and `thread/unarchive`.
+pub async fn set_archived(app: &Arc<App>, conn: &Conn, params: ThreadIdParams, archived: bool) -> HandlerResult {
+    let live = load(app, &params.thread_id)?;
+    if live.lock().thread.ephemeral {
+        return Err(RpcError::invalid_request("ephemeral threads cannot be archived"));
+    }
+    live.lock().archived = archived;
+    persist(app, &live, vec![Record::Archived { archived }]).await;
+    let note = ThreadIdNotification { thread_id: live.id.clone() };
+    let note = if archived { ServerNotification::ThreadArchived(note) } else { ServerNotification::ThreadUnarchived(note) };
+    live.subscribe(conn.subscriber());
+    live.broadcast(note).await;
+    if archived { Ok(Some(serde_json::json!({}))) } else { to_result(ThreadResponse { thread: live.snapshot(false) }) }
+}
+
+/// `thread/name/set`.
+pub async fn set_name(app: &Arc<App>, conn: &Conn, params: ThreadSetNameParams) -> HandlerResult {
+    let live = load(app, &params.thread_id)?;
+    let name = params.name.trim().to_string();
+    let name = (!name.is_empty()).then_some(name);
+    live.lock().thread.name = name.clone();
+    persist(app, &live, vec![Record::Name { name: name.clone() }]).await;
+    live.subscribe(conn.subscriber());
+    live.broadcast(ServerNotification::ThreadNameUpdated(ThreadNameUpdatedNotification {
+        thread_id: live.id.clone(),
+        thread_name: name,
+    }))
+    .await;
+    Ok(Some(serde_json::json!({})))
+}
+
+/// `thread/rollback`: drops the last `numTurns` turns from history.
+pub async fn rollback(app: &Arc<App>, params: ThreadRollbackParams) -> HandlerResult {
+    let live = loaded_thread(app, &params.thread_id)?;
+    if params.num_turns == 0 {
+        return Err(RpcError::invalid_params("numTurns must be at least 1"));
+    }
+    {
+        let mut inner = live.lock();
+        if inner.active.is_some() {
+            return Err(RpcError::invalid_request("cannot roll back while a turn is running"));
+        }
+        let keep = inner.turns.len().saturating_sub(params.num_turns as usize);
+        let dropped: Vec<String> = inner.turns.drain(keep..).map(|t| t.id).collect();
+        inner.history.retain(|h| !dropped.contains(&h.turn_id));
+    }
+    persist(app, &live, vec![Record::Rollback { num_turns: params.num_turns as usize }]).await;
+    to_result(ThreadResponse { thread: live.snapshot(true) })
+}
+
+/// `thread/unsubscribe`.
+pub async fn unsubscribe(app: &Arc<App>, conn: &Conn, params: ThreadIdParams) -> HandlerResult {
+    let status = match app.thread(&params.thread_id) {
+        None => ThreadUnsubscribeStatus::NotLoaded,
+        Some(t) if t.unsubscribe(conn.handle.id()) => ThreadUnsubscribeStatus::Unsubscribed,
+        Some(_) => ThreadUnsubscribeStatus::NotSubscribed,
+    };
+    to_result(ThreadUnsubscribeResponse { status })
+}

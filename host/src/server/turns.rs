@@ -1,0 +1,308 @@
+//! `turn/start`, `turn/steer`, `turn/interrupt`, and the sink that turns agent events
+//! into notifications and durable records.
+
+use super::app::{ActiveTurn, App, HistoryEntry, LiveThread};
+use super::persist::Record;
+use super::{Conn, HandlerResult};
+use crate::agent::history::user_message;
+use crate::agent::{AgentEvent, TurnEnd, TurnSetup, TurnSink, run_turn, select_model};
+use crate::plugins::CallContext;
+use crate::plugins::state::BoxFuture;
+use crate::protocol::*;
+use crate::rpc::RpcError;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Writes records for a non-ephemeral thread; durable when it returns.
+pub async fn persist(app: &Arc<App>, thread: &LiveThread, records: Vec<Record>) {
+    if thread.lock().thread.ephemeral {
+        return;
+    }
+    let store = app.store.clone();
+    let id = thread.id.clone();
+    let result = tokio::task::spawn_blocking(move || store.append(&id, &records)).await;
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(err)) => tracing::error!(thread = %thread.id, "cannot persist: {err:#}"),
+        Err(err) => tracing::error!(thread = %thread.id, "persist task failed: {err}"),
+    }
+}
+
+/// The loaded thread named by a request, or an error naming it.
+pub fn loaded_thread(app: &App, id: &str) -> Result<Arc<LiveThread>, RpcError> {
+    app.thread(id).ok_or_else(|| RpcError::invalid_request(format!("thread not found: {id} (start or resume it first)")))
+}
+
+/// `turn/start`.
+pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> HandlerResult {
+    let thread = loaded_thread(app, &params.thread_id)?;
+    let registry = app.registry().await.map_err(|e| RpcError::internal(format!("plugins failed to load: {e}")))?;
+    if params.input.is_empty() {
+        return Err(RpcError::invalid_params("turn/start needs at least one input item"));
+    }
+    let (settings, history) = {
+        let mut inner = thread.lock();
+        if let Some(active) = &inner.active {
+            return Err(RpcError::invalid_request(format!(
+                "a turn ({}) is already running on thread {}; steer or interrupt it",
+                active.id, thread.id
+            )));
+        }
+        if let Some(model) = &params.model {
+            inner.settings.model = model.clone();
+        }
+        if let Some(policy) = &params.approval_policy {
+            inner.settings.approval_policy = super::threads::approval_policy_name(policy)?;
+        }
+        if let Some(sandbox) = &params.sandbox_policy {
+            inner.settings.sandbox = super::threads::sandbox_mode_of(sandbox);
+        }
+        if let Some(cwd) = &params.cwd {
+            inner.settings.cwd = cwd.into();
+        }
+        (inner.settings.clone(), inner.history.iter().map(|h| h.item.clone()).collect::<Vec<Value>>())
+    };
+    let selection = select_model(&app.config, &settings.provider, &settings.model)
+        .map_err(|e| RpcError::invalid_request(format!("{e:#}")))?;
+
+    let turn_id = uuid::Uuid::now_v7().to_string();
+    let started_at = chrono::Utc::now().timestamp();
+    let turn = Turn::in_progress(turn_id.clone(), Some(started_at));
+    let cancel = CancellationToken::new();
+    let (steer_tx, steer_rx) = mpsc::unbounded_channel();
+    {
+        let mut inner = thread.lock();
+        if inner.active.is_some() {
+            return Err(RpcError::invalid_request("a turn is already running on this thread"));
+        }
+        inner.active = Some(ActiveTurn { id: turn_id.clone(), cancel: cancel.clone(), steer: steer_tx });
+        inner.turns.push(turn.clone());
+        if inner.thread.preview.is_empty() {
+            inner.thread.preview = crate::agent::history::preview(&params.input);
+        }
+    }
+    thread.subscribe(conn.subscriber());
+    persist(app, &thread, vec![Record::TurnStarted { turn: turn.clone() }]).await;
+    let mut response_turn = turn.clone();
+    response_turn.items_view = TurnItemsView::NotLoaded;
+    response_turn.started_at = None;
+    conn.respond(TurnStartResponse { turn: response_turn }).await;
+
+    let setup = TurnSetup {
+        registry,
+        selection,
+        operator_policies: Arc::new(app.config.operator_policies.clone()),
+        approval_policy: settings.approval_policy.clone(),
+        call: CallContext {
+            workspace: Some(settings.cwd.clone()),
+            sandbox: settings.sandbox,
+            thread_id: Some(thread.id.clone()),
+            turn_id: Some(turn_id.clone()),
+        },
+        history,
+        cancel,
+        steer: steer_rx,
+    };
+    let app = app.clone();
+    let input = params.input;
+    tokio::spawn(async move { drive_turn(app, thread, turn, input, setup).await });
+    Ok(None)
+}
+
+async fn drive_turn(app: Arc<App>, thread: Arc<LiveThread>, mut turn: Turn, input: Vec<UserInput>, mut setup: TurnSetup) {
+    let clock = Instant::now();
+    thread.set_status(ThreadStatus::Active { active_flags: Vec::new() }).await;
+    thread.broadcast(ServerNotification::TurnStarted(TurnNotification { thread_id: thread.id.clone(), turn: turn.clone() })).await;
+    let sink = Arc::new(ThreadSink { app: app.clone(), thread: thread.clone(), turn_id: turn.id.clone() });
+
+    let message = user_message(&input);
+    let mut item = ThreadItem::new(uuid::Uuid::now_v7().to_string(), ThreadItemDetails::UserMessage { client_id: None, content: input });
+    item.started_at_ms = Some(now_ms());
+    sink.emit(AgentEvent::ItemStarted(item.clone())).await;
+    item.completed_at_ms = item.started_at_ms;
+    sink.emit(AgentEvent::ItemCompleted { item, history: vec![message.clone()] }).await;
+    setup.history.push(message);
+
+    let end = run_turn(setup, sink).await;
+
+    let (status, error) = match end {
+        TurnEnd::Completed => (TurnStatus::Completed, None),
+        TurnEnd::Interrupted => (TurnStatus::Interrupted, None),
+        TurnEnd::Failed(message) => (TurnStatus::Failed, Some(TurnError::new(message))),
+    };
+    let usage_total = {
+        let mut inner = thread.lock();
+        inner.active = None;
+        if let Some(t) = inner.turns.iter_mut().rev().find(|t| t.id == turn.id) {
+            t.status = status.clone();
+            t.error = error.clone();
+            t.completed_at = Some(chrono::Utc::now().timestamp());
+            t.duration_ms = Some(clock.elapsed().as_millis() as i64);
+            turn = t.clone();
+        }
+        inner.thread.updated_at = chrono::Utc::now().timestamp();
+        inner.usage_total
+    };
+    let mut stored = turn.clone();
+    stored.items.clear();
+    persist(&app, &thread, vec![Record::TurnCompleted { turn: stored, usage_total }]).await;
+    if let Some(err) = &error {
+        tracing::warn!(thread = %thread.id, turn = %turn.id, "turn failed: {}", err.message);
+    }
+    thread.set_status(ThreadStatus::Idle).await;
+    turn.items_view = TurnItemsView::Full;
+    thread.broadcast(ServerNotification::TurnCompleted(TurnNotification { thread_id: thread.id.clone(), turn })).await;
+}
+
+/// `turn/steer`.
+pub async fn steer(app: &Arc<App>, params: TurnSteerParams) -> HandlerResult {
+    let thread = loaded_thread(app, &params.thread_id)?;
+    let inner = thread.lock();
+    let Some(active) = &inner.active else {
+        return Err(RpcError::invalid_request("no active turn to steer"));
+    };
+    if active.id != params.expected_turn_id {
+        return Err(RpcError::invalid_request(format!(
+            "expected turn {} but the active turn is {}",
+            params.expected_turn_id, active.id
+        )));
+    }
+    if params.input.is_empty() {
+        return Err(RpcError::invalid_params("turn/steer needs at least one input item"));
+    }
+    active.steer.send(params.input).map_err(|_| RpcError::invalid_request("the turn is ending"))?;
+    Ok(Some(serde_json::to_value(TurnSteerResponse { turn_id: active.id.clone() }).unwrap_or(Value::Null)))
+}
+
+/// `turn/interrupt`.
+pub async fn interrupt(app: &Arc<App>, params: TurnInterruptParams) -> HandlerResult {
+    let thread = loaded_thread(app, &params.thread_id)?;
+    let inner = thread.lock();
+    match &inner.active {
+        Some(active) if active.id == params.turn_id => {
+            active.cancel.cancel();
+            Ok(Some(json!({})))
+        }
+        Some(active) => Err(RpcError::invalid_request(format!(
+            "turn {} is not running (the active turn is {})",
+            params.turn_id, active.id
+        ))),
+        None => Err(RpcError::invalid_request(format!("no active turn on thread {}", thread.id))),
+    }
+}
+
+/// Delivers a turn's events to subscribers and the thread log.
+struct ThreadSink {
+    app: Arc<App>,
+    thread: Arc<LiveThread>,
+    turn_id: String,
+}
+
+impl ThreadSink {
+    fn delta(&self, item_id: String, delta: String) -> ItemDeltaNotification {
+        ItemDeltaNotification { thread_id: self.thread.id.clone(), turn_id: self.turn_id.clone(), item_id, delta }
+    }
+
+    async fn deliver(&self, event: AgentEvent) {
+        let thread_id = self.thread.id.clone();
+        let turn_id = self.turn_id.clone();
+        let notification = match event {
+            AgentEvent::ItemStarted(item) => ServerNotification::ItemStarted(ItemStartedNotification {
+                started_at_ms: item.started_at_ms.unwrap_or_else(now_ms),
+                item,
+                thread_id,
+                turn_id,
+            }),
+            AgentEvent::AgentMessageDelta { item_id, delta } => ServerNotification::AgentMessageDelta(self.delta(item_id, delta)),
+            AgentEvent::CommandOutputDelta { item_id, delta } => {
+                ServerNotification::CommandExecutionOutputDelta(self.delta(item_id, delta))
+            }
+            AgentEvent::ReasoningSummaryPartAdded { item_id, summary_index } => {
+                ServerNotification::ReasoningSummaryPartAdded(ReasoningSummaryPartAddedNotification {
+                    thread_id,
+                    turn_id,
+                    item_id,
+                    summary_index: summary_index.into(),
+                })
+            }
+            AgentEvent::ReasoningSummaryDelta { item_id, summary_index, delta } => {
+                ServerNotification::ReasoningSummaryTextDelta(ReasoningSummaryTextDeltaNotification {
+                    thread_id,
+                    turn_id,
+                    item_id,
+                    delta,
+                    summary_index: summary_index.into(),
+                })
+            }
+            AgentEvent::ReasoningTextDelta { item_id, content_index, delta } => {
+                ServerNotification::ReasoningTextDelta(ReasoningTextDeltaNotification {
+                    thread_id,
+                    turn_id,
+                    item_id,
+                    delta,
+                    content_index: content_index.into(),
+                })
+            }
+            AgentEvent::ItemCompleted { item, history } => {
+                persist(
+                    &self.app,
+                    &self.thread,
+                    vec![Record::ItemCompleted { turn_id: turn_id.clone(), item: item.clone(), history: history.clone() }],
+                )
+                .await;
+                {
+                    let mut inner = self.thread.lock();
+                    if let Some(turn) = inner.turns.iter_mut().rev().find(|t| t.id == turn_id) {
+                        turn.items.push(item.clone());
+                    }
+                    inner.history.extend(history.into_iter().map(|item| HistoryEntry { turn_id: turn_id.clone(), item }));
+                }
+                ServerNotification::ItemCompleted(ItemCompletedNotification {
+                    completed_at_ms: item.completed_at_ms.unwrap_or_else(now_ms),
+                    item,
+                    thread_id,
+                    turn_id,
+                    content_token_count: None,
+                })
+            }
+            AgentEvent::TokenUsage(last) => {
+                let total = {
+                    let mut inner = self.thread.lock();
+                    let t = &mut inner.usage_total;
+                    t.total_tokens += last.total_tokens;
+                    t.input_tokens += last.input_tokens;
+                    t.cached_input_tokens += last.cached_input_tokens;
+                    t.output_tokens += last.output_tokens;
+                    t.reasoning_output_tokens += last.reasoning_output_tokens;
+                    *t
+                };
+                ServerNotification::ThreadTokenUsageUpdated(ThreadTokenUsageUpdatedNotification {
+                    thread_id,
+                    turn_id,
+                    token_usage: ThreadTokenUsage { total, last, model_context_window: None },
+                })
+            }
+            AgentEvent::Error { message, will_retry } => ServerNotification::Error(ErrorNotification {
+                error: TurnError::new(message),
+                will_retry,
+                thread_id,
+                turn_id,
+            }),
+        };
+        self.thread.broadcast(notification).await;
+    }
+}
+
+impl TurnSink for ThreadSink {
+    fn emit(&self, event: AgentEvent) -> BoxFuture<()> {
+        let sink = ThreadSink { app: self.app.clone(), thread: self.thread.clone(), turn_id: self.turn_id.clone() };
+        Box::pin(async move { sink.deliver(event).await })
+    }
+}
