@@ -23,7 +23,10 @@ struct PluginCrate {
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
-    let root = manifest_dir.parent().expect("host/ has a parent").to_path_buf();
+    let root = manifest_dir
+        .parent()
+        .expect("host/ has a parent")
+        .to_path_buf();
     let plugins_dir = root.join("plugins");
     println!("cargo:rerun-if-changed={}", root.join("wit").display());
     println!("cargo:rerun-if-changed={}", plugins_dir.display());
@@ -45,13 +48,26 @@ fn main() {
     cargo_build(&plugins_dir, &target_dir, "wasm32-wasip2", &wasip2);
     cargo_build(&plugins_dir, &target_dir, "wasm32-unknown-unknown", &pure);
 
-    let mut table = String::from("/// Plugins built into this binary.\npub static EMBEDDED: &[EmbeddedPlugin] = &[\n");
+    let mut table = String::from(
+        "/// Plugins built into this binary.\npub static EMBEDDED: &[EmbeddedPlugin] = &[\n",
+    );
     for c in &crates {
         let lib = c.package.replace('-', "_");
-        let target = if c.kind == "policy" { "wasm32-unknown-unknown" } else { "wasm32-wasip2" };
-        let built = target_dir.join(target).join("release").join(format!("{lib}.wasm"));
+        let target = if c.kind == "policy" {
+            "wasm32-unknown-unknown"
+        } else {
+            "wasm32-wasip2"
+        };
+        let built = target_dir
+            .join(target)
+            .join("release")
+            .join(format!("{lib}.wasm"));
         let bytes = fs::read(&built).unwrap_or_else(|e| panic!("missing {}: {e}", built.display()));
-        let component = if c.kind == "policy" { componentize(&bytes, &c.package) } else { bytes };
+        let component = if c.kind == "policy" {
+            componentize(&bytes, &c.package)
+        } else {
+            bytes
+        };
         let dest = out.join(if c.embedded { "embedded" } else { "testing" });
         let wasm_path = dest.join(format!("{}.wasm", c.id));
         let toml_path = dest.join(format!("{}.toml", c.id));

@@ -36,7 +36,9 @@ async fn call(
     args: Value,
     workspace: &Path,
 ) -> Result<Result<String, String>, CallError> {
-    let (plugin, _) = registry.tool(tool).unwrap_or_else(|| panic!("no tool {tool}"));
+    let (plugin, _) = registry
+        .tool(tool)
+        .unwrap_or_else(|| panic!("no tool {tool}"));
     let ctx = CallContext {
         workspace: Some(workspace.to_path_buf()),
         sandbox: SandboxMode::ReadOnly,
@@ -57,7 +59,11 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     std::fs::create_dir_all(ws.join("src")).unwrap();
-    std::fs::write(ws.join("src/main.rs"), "fn main() {\n    println!(\"hi\");\n}\n").unwrap();
+    std::fs::write(
+        ws.join("src/main.rs"),
+        "fn main() {\n    println!(\"hi\");\n}\n",
+    )
+    .unwrap();
     std::fs::write(dir.path().join("secret.txt"), "top secret").unwrap();
     std::os::unix::fs::symlink(dir.path().join("secret.txt"), ws.join("escape")).unwrap();
     let ws = ws.canonicalize().unwrap();
@@ -69,11 +75,25 @@ async fn file_tools_read_list_and_search_inside_the_workspace() {
     let home = tempfile::tempdir().unwrap();
     let (_dir, ws) = workspace();
     let registry = registry_with("", home.path()).await;
-    let out = call(&registry, "read_file", json!({"file_path": "src/main.rs"}), &ws).await.unwrap().unwrap();
+    let out = call(
+        &registry,
+        "read_file",
+        json!({"file_path": "src/main.rs"}),
+        &ws,
+    )
+    .await
+    .unwrap()
+    .unwrap();
     assert!(out.contains("L2:     println!(\"hi\");"), "{out}");
-    let out = call(&registry, "list_dir", json!({"dir_path": ws}), &ws).await.unwrap().unwrap();
+    let out = call(&registry, "list_dir", json!({"dir_path": ws}), &ws)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(out.contains("src/") && out.contains("main.rs"), "{out}");
-    let out = call(&registry, "grep_files", json!({"pattern": "println"}), &ws).await.unwrap().unwrap();
+    let out = call(&registry, "grep_files", json!({"pattern": "println"}), &ws)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(out.contains("main.rs"), "{out}");
 }
 
@@ -83,8 +103,15 @@ async fn file_tools_cannot_leave_the_workspace() {
     let (dir, ws) = workspace();
     let registry = registry_with("", home.path()).await;
     let outside = dir.path().canonicalize().unwrap().join("secret.txt");
-    for path in [json!("../secret.txt"), json!(outside), json!("escape"), json!("/etc/passwd")] {
-        let result = call(&registry, "read_file", json!({"file_path": path}), &ws).await.unwrap();
+    for path in [
+        json!("../secret.txt"),
+        json!(outside),
+        json!("escape"),
+        json!("/etc/passwd"),
+    ] {
+        let result = call(&registry, "read_file", json!({"file_path": path}), &ws)
+            .await
+            .unwrap();
         let err = result.expect_err(&format!("reading {path} must fail"));
         assert!(!err.contains("top secret"), "{err}");
         assert!(
@@ -113,7 +140,10 @@ async fn hostile_plugins_fail_only_their_own_call() {
     let err = call(&registry, "boom", json!({}), &ws).await.unwrap_err();
     assert!(matches!(err, CallError::Trap { .. }), "{err}");
 
-    let out = call(&registry, "echo", json!({"text": "still here"}), &ws).await.unwrap().unwrap();
+    let out = call(&registry, "echo", json!({"text": "still here"}), &ws)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(out, "still here");
 }
 
@@ -146,25 +176,45 @@ async fn network_only_reaches_granted_destinations() {
     let home = tempfile::tempdir().unwrap();
     let registry = registry_with("", home.path()).await;
     let url = format!("http://127.0.0.1:{granted_port}/");
-    let out = call(&registry, "fetch", json!({"url": url}), &ws).await.unwrap();
+    let out = call(&registry, "fetch", json!({"url": url}), &ws)
+        .await
+        .unwrap();
     let text = format!("{out:?}");
-    assert!(!text.contains("hello from"), "ungranted fetch got through: {text}");
+    assert!(
+        !text.contains("hello from"),
+        "ungranted fetch got through: {text}"
+    );
 
     let home = tempfile::tempdir().unwrap();
     let config = format!(
         "[plugins.\"hearth.test.hostile\".grants]\nnetwork = [\"http://127.0.0.1:{granted_port}\"]\n"
     );
     let registry = registry_with(&config, home.path()).await;
-    let out = call(&registry, "fetch", json!({"url": url}), &ws).await.unwrap();
-    assert!(format!("{out:?}").contains(&format!("hello from {granted_port}")), "{out:?}");
-
-    let other = format!("http://127.0.0.1:{other_port}/");
-    let out = call(&registry, "fetch", json!({"url": other}), &ws).await.unwrap();
-    assert!(!format!("{out:?}").contains("hello from"), "{out:?}");
-    let out = call(&registry, "fetch", json!({"url": format!("http://localhost:{granted_port}/")}), &ws)
+    let out = call(&registry, "fetch", json!({"url": url}), &ws)
         .await
         .unwrap();
-    assert!(!format!("{out:?}").contains("hello from"), "a grant by IP must not open a name: {out:?}");
+    assert!(
+        format!("{out:?}").contains(&format!("hello from {granted_port}")),
+        "{out:?}"
+    );
+
+    let other = format!("http://127.0.0.1:{other_port}/");
+    let out = call(&registry, "fetch", json!({"url": other}), &ws)
+        .await
+        .unwrap();
+    assert!(!format!("{out:?}").contains("hello from"), "{out:?}");
+    let out = call(
+        &registry,
+        "fetch",
+        json!({"url": format!("http://localhost:{granted_port}/")}),
+        &ws,
+    )
+    .await
+    .unwrap();
+    assert!(
+        !format!("{out:?}").contains("hello from"),
+        "a grant by IP must not open a name: {out:?}"
+    );
 
     let audit = std::fs::read_to_string(home.path().join("audit/audit.jsonl"));
     // The audit writer is asynchronous; give it a moment.
@@ -175,7 +225,10 @@ async fn network_only_reaches_granted_destinations() {
             std::fs::read_to_string(home.path().join("audit/audit.jsonl")).unwrap()
         }
     };
-    assert!(audit.contains(&format!("http://127.0.0.1:{other_port}")), "{audit}");
+    assert!(
+        audit.contains(&format!("http://127.0.0.1:{other_port}")),
+        "{audit}"
+    );
 }
 
 #[tokio::test]
@@ -185,7 +238,14 @@ async fn env_vars_are_visible_only_when_granted() {
     let (_dir, ws) = workspace();
     let home = tempfile::tempdir().unwrap();
     let registry = registry_with("", home.path()).await;
-    let out = call(&registry, "env", json!({"name": "HEARTH_TEST_VISIBLE"}), &ws).await.unwrap();
+    let out = call(
+        &registry,
+        "env",
+        json!({"name": "HEARTH_TEST_VISIBLE"}),
+        &ws,
+    )
+    .await
+    .unwrap();
     assert!(!format!("{out:?}").contains("shown"), "{out:?}");
     let home = tempfile::tempdir().unwrap();
     let registry = registry_with(
@@ -193,20 +253,40 @@ async fn env_vars_are_visible_only_when_granted() {
         home.path(),
     )
     .await;
-    let out = call(&registry, "env", json!({"name": "HEARTH_TEST_VISIBLE"}), &ws).await.unwrap();
+    let out = call(
+        &registry,
+        "env",
+        json!({"name": "HEARTH_TEST_VISIBLE"}),
+        &ws,
+    )
+    .await
+    .unwrap();
     assert!(format!("{out:?}").contains("shown"), "{out:?}");
-    let out = call(&registry, "env", json!({"name": "HOME"}), &ws).await.unwrap();
-    assert!(!format!("{out:?}").contains('/'), "HOME was not requested by the plugin: {out:?}");
+    let out = call(&registry, "env", json!({"name": "HOME"}), &ws)
+        .await
+        .unwrap();
+    assert!(
+        !format!("{out:?}").contains('/'),
+        "HOME was not requested by the plugin: {out:?}"
+    );
 }
 
 #[tokio::test]
 async fn second_load_comes_from_the_precompiled_cache() {
     let home = tempfile::tempdir().unwrap();
     let registry = registry_with("", home.path()).await;
-    assert!(registry.plugins().all(|p| p.load_source == LoadSource::Compiled));
+    assert!(
+        registry
+            .plugins()
+            .all(|p| p.load_source == LoadSource::Compiled)
+    );
     drop(registry);
     let registry = registry_with("", home.path()).await;
-    assert!(registry.plugins().all(|p| p.load_source == LoadSource::Cached));
+    assert!(
+        registry
+            .plugins()
+            .all(|p| p.load_source == LoadSource::Cached)
+    );
 }
 
 #[tokio::test]
@@ -219,11 +299,14 @@ async fn approval_policy_implements_codex_modes() {
             &json!({"exec": {"argv": argv, "cwd": ""}}).to_string(),
         )
         .unwrap();
-        let context = json!({"approval-policy": mode, "sandbox-mode": "workspace-write"}).to_string();
+        let context =
+            json!({"approval-policy": mode, "sandbox-mode": "workspace-write"}).to_string();
         let registry = &registry;
         let policy = policy.clone();
         async move {
-            let d = hearth::plugins::evaluate_policy(registry, &policy, &action, &context, None).await.unwrap();
+            let d = hearth::plugins::evaluate_policy(registry, &policy, &action, &context, None)
+                .await
+                .unwrap();
             hearth::plugins::calls::verdict_name(&d.verdict)
         }
     };
@@ -251,10 +334,16 @@ async fn scripted_model_streams_its_script() {
         tools: "[]".into(),
         options: json!({"provider": {"script": script}}).to_string(),
     };
-    let mut stream = hearth::plugins::start_model(&registry, plugin, &request, &CallContext::default(), Arc::default())
-        .await
-        .unwrap()
-        .unwrap();
+    let mut stream = hearth::plugins::start_model(
+        &registry,
+        plugin,
+        &request,
+        &CallContext::default(),
+        Arc::default(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let mut text = String::new();
     let mut done = Vec::new();
     let mut usage = false;

@@ -1,8 +1,9 @@
 //! Shared helpers for hearth's end-to-end tests. Include from an integration test with
 //! `#[path = "../support/mod.rs"] mod support;` (adjust the path to the test's location).
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
+pub mod client;
 pub mod schema;
 
 pub use schema::{CodexSchema, assert_valid_outgoing, codex_schema};

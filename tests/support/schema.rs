@@ -41,11 +41,26 @@ pub const RESPONSE_OVERRIDES: &[(&str, &str)] = &[
     ("config/batchWrite", "v2/ConfigWriteResponse"),
     ("config/mcpServer/reload", "v2/McpServerRefreshResponse"),
     ("account/logout", "v2/LogoutAccountResponse"),
-    ("account/gatewayOAuth/cancel", "v2/GatewayOAuthCancelResponse"),
-    ("windowsSandbox/readiness", "v2/WindowsSandboxReadinessResponse"),
-    ("account/securitySetup/read", "v2/GetAccountSecuritySetupResponse"),
-    ("account/workspaceMessages/read", "v2/GetWorkspaceMessagesResponse"),
-    ("configRequirements/read", "v2/ConfigRequirementsReadResponse"),
+    (
+        "account/gatewayOAuth/cancel",
+        "v2/GatewayOAuthCancelResponse",
+    ),
+    (
+        "windowsSandbox/readiness",
+        "v2/WindowsSandboxReadinessResponse",
+    ),
+    (
+        "account/securitySetup/read",
+        "v2/GetAccountSecuritySetupResponse",
+    ),
+    (
+        "account/workspaceMessages/read",
+        "v2/GetWorkspaceMessagesResponse",
+    ),
+    (
+        "configRequirements/read",
+        "v2/ConfigRequirementsReadResponse",
+    ),
     (
         "externalAgentConfig/import/readHistories",
         "v2/ExternalAgentConfigImportHistoriesReadResponse",
@@ -153,7 +168,10 @@ fn method_map(definitions: &Value, union: &str) -> Result<HashMap<String, Option
     Ok(map)
 }
 
-fn required(map: HashMap<String, Option<String>>, union: &str) -> Result<HashMap<String, String>, String> {
+fn required(
+    map: HashMap<String, Option<String>>,
+    union: &str,
+) -> Result<HashMap<String, String>, String> {
     map.into_iter()
         .map(|(method, def)| {
             def.map(|d| (method.clone(), d))
@@ -236,7 +254,8 @@ impl CodexSchema {
             method_map(&definitions, "ServerNotification")?,
             "ServerNotification",
         )?;
-        let server_requests = required(method_map(&definitions, "ServerRequest")?, "ServerRequest")?;
+        let server_requests =
+            required(method_map(&definitions, "ServerRequest")?, "ServerRequest")?;
         Ok(Self {
             dir: dir.to_owned(),
             definitions,
@@ -359,9 +378,12 @@ impl CodexSchema {
         }
         check_keys(message, &["id", "result"], "response")?;
         check_request_id(message.get("id"), "response")?;
-        let result = message
-            .get("result")
-            .ok_or_else(|| format!("response has neither result nor error: {}", describe(message)))?;
+        let result = message.get("result").ok_or_else(|| {
+            format!(
+                "response has neither result nor error: {}",
+                describe(message)
+            )
+        })?;
         self.validate_result(method, result)
     }
 
@@ -386,18 +408,26 @@ impl CodexSchema {
 
     /// Validates a server notification `{"method", "params", "emittedAtMs"?}`.
     pub fn validate_notification(&self, message: &Value) -> Result<(), String> {
-        check_keys(message, &["method", "params", "emittedAtMs"], "notification")?;
+        check_keys(
+            message,
+            &["method", "params", "emittedAtMs"],
+            "notification",
+        )?;
         let method = message["method"]
             .as_str()
             .ok_or_else(|| format!("notification without a method: {}", describe(message)))?;
         if let Some(at) = message.get("emittedAtMs")
             && !at.is_i64()
         {
-            return Err(format!("emittedAtMs must be an integer: {}", describe(message)));
+            return Err(format!(
+                "emittedAtMs must be an integer: {}",
+                describe(message)
+            ));
         }
-        let def = self.notifications.get(method).ok_or_else(|| {
-            format!("{method:?} is not a notification in the Codex schema")
-        })?;
+        let def = self
+            .notifications
+            .get(method)
+            .ok_or_else(|| format!("{method:?} is not a notification in the Codex schema"))?;
         let params = message
             .get("params")
             .ok_or_else(|| format!("notification {method} has no params"))?;
@@ -412,9 +442,10 @@ impl CodexSchema {
         let method = message["method"]
             .as_str()
             .ok_or_else(|| format!("server request without a method: {}", describe(message)))?;
-        let def = self.server_requests.get(method).ok_or_else(|| {
-            format!("{method:?} is not a server request in the Codex schema")
-        })?;
+        let def = self
+            .server_requests
+            .get(method)
+            .ok_or_else(|| format!("{method:?} is not a server request in the Codex schema"))?;
         let params = message
             .get("params")
             .ok_or_else(|| format!("server request {method} has no params"))?;
@@ -423,7 +454,11 @@ impl CodexSchema {
     }
 
     /// Validates a client's `result` answering server request `method`.
-    pub fn validate_server_request_result(&self, method: &str, result: &Value) -> Result<(), String> {
+    pub fn validate_server_request_result(
+        &self,
+        method: &str,
+        result: &Value,
+    ) -> Result<(), String> {
         let params = self
             .server_requests
             .get(method)
@@ -456,7 +491,11 @@ impl CodexSchema {
 
     /// Validates any message hearth writes. `request_method` names the client request a
     /// response answers (needed to pick the result definition).
-    pub fn validate_outgoing(&self, message: &Value, request_method: Option<&str>) -> Result<(), String> {
+    pub fn validate_outgoing(
+        &self,
+        message: &Value,
+        request_method: Option<&str>,
+    ) -> Result<(), String> {
         let has = |key: &str| message.get(key).is_some();
         if has("method") && has("id") {
             self.validate_server_request(message)

@@ -95,27 +95,39 @@ pub fn select_model(config: &Config, provider: &str, model: &str) -> Result<Mode
         (None, "responses") => "hearth.responses".into(),
         (None, "chat") => "hearth.chat".into(),
         (None, "scripted") => "hearth.scripted".into(),
-        (None, other) => bail!("provider `{provider}`: unknown wire_api `{other}` (expected responses, chat or scripted)"),
+        (None, other) => bail!(
+            "provider `{provider}`: unknown wire_api `{other}` (expected responses, chat or scripted)"
+        ),
     };
     let mut provider_json = serde_json::to_value(&settings)?;
     if let Some(path) = &settings.script_file {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("provider `{provider}`: cannot read script_file {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| {
+            format!(
+                "provider `{provider}`: cannot read script_file {}",
+                path.display()
+            )
+        })?;
         provider_json["script"] = json!(text);
     }
     provider_json["id"] = json!(provider);
     let mut injected = Vec::new();
     let mut origins = Vec::new();
     if let Some(base) = &settings.base_url {
-        let url = url::Url::parse(base).with_context(|| format!("provider `{provider}`: invalid base_url {base}"))?;
+        let url = url::Url::parse(base)
+            .with_context(|| format!("provider `{provider}`: invalid base_url {base}"))?;
         let host = url.host_str().context("base_url has no host")?;
-        let host = if host.contains(':') && !host.starts_with('[') { format!("[{host}]") } else { host.to_string() };
+        let host = if host.contains(':') && !host.starts_with('[') {
+            format!("[{host}]")
+        } else {
+            host.to_string()
+        };
         let port = url.port_or_known_default().unwrap_or(443);
         let rule = NetworkRule::parse(&format!("{}://{host}:{port}", url.scheme()))?;
         let mut headers = Vec::new();
         if let Some(key_var) = &settings.env_key {
-            let key = std::env::var(key_var)
-                .with_context(|| format!("provider `{provider}` needs the environment variable {key_var}"))?;
+            let key = std::env::var(key_var).with_context(|| {
+                format!("provider `{provider}` needs the environment variable {key_var}")
+            })?;
             headers.push(header("authorization", &format!("Bearer {key}"))?);
         }
         for (name, value) in &settings.http_headers {
@@ -126,7 +138,10 @@ pub fn select_model(config: &Config, provider: &str, model: &str) -> Result<Mode
                 headers.push(header(name, &value)?);
             }
         }
-        injected.push(InjectedHeaders { rule: rule.clone(), headers });
+        injected.push(InjectedHeaders {
+            rule: rule.clone(),
+            headers,
+        });
         origins.push(rule);
     }
     Ok(ModelSelection {

@@ -63,11 +63,16 @@ pub async fn decide(
         "escalated": input.escalated,
     })
     .to_string();
-    let chain = operator_policies.iter().map(|id| (id.as_str(), true)).chain([(APPROVAL_POLICY, false)]);
+    let chain = operator_policies
+        .iter()
+        .map(|id| (id.as_str(), true))
+        .chain([(APPROVAL_POLICY, false)]);
     for (id, by_operator) in chain {
         let Some(plugin) = registry.get(id) else {
             return ChainDecision {
-                verdict: ChainVerdict::Deny(format!("policy plugin `{id}` is not loaded; refusing to act")),
+                verdict: ChainVerdict::Deny(format!(
+                    "policy plugin `{id}` is not loaded; refusing to act"
+                )),
                 rule: format!("{id}:missing"),
                 by_operator,
             };
@@ -82,7 +87,11 @@ pub async fn decide(
                     Verdict::Abstain => continue,
                 };
                 tracing::debug!(policy = id, %rule, action = %action_to_json(action), ?verdict, "policy decision");
-                return ChainDecision { verdict, rule, by_operator };
+                return ChainDecision {
+                    verdict,
+                    rule,
+                    by_operator,
+                };
             }
             Err(err) => {
                 return ChainDecision {
@@ -93,5 +102,9 @@ pub async fn decide(
             }
         }
     }
-    ChainDecision { verdict: ChainVerdict::Allow, rule: "chain:no-opinion".into(), by_operator: false }
+    ChainDecision {
+        verdict: ChainVerdict::Allow,
+        rule: "chain:no-opinion".into(),
+        by_operator: false,
+    }
 }

@@ -45,7 +45,10 @@ fn now_ms() -> i64 {
 }
 
 /// Pulls every event of `stream`, emitting item events to `sink`.
-pub async fn consume(stream: &mut ModelStream, sink: &dyn TurnSink) -> Result<ResponseOutput, (StreamFailure, ResponseOutput)> {
+pub async fn consume(
+    stream: &mut ModelStream,
+    sink: &dyn TurnSink,
+) -> Result<ResponseOutput, (StreamFailure, ResponseOutput)> {
     let mut out = ResponseOutput::default();
     let mut started: HashSet<String> = HashSet::new();
     let mut summary_parts: HashSet<(String, u32)> = HashSet::new();
@@ -65,19 +68,34 @@ pub async fn consume(stream: &mut ModelStream, sink: &dyn TurnSink) -> Result<Re
                 }
             }
             ModelEvent::TextDelta(d) => {
-                sink.emit(AgentEvent::AgentMessageDelta { item_id: d.item_id, delta: d.delta }).await;
+                sink.emit(AgentEvent::AgentMessageDelta {
+                    item_id: d.item_id,
+                    delta: d.delta,
+                })
+                .await;
             }
             ModelEvent::ReasoningSummaryDelta(d) => {
                 if summary_parts.insert((d.item_id.clone(), d.index)) {
-                    sink.emit(AgentEvent::ReasoningSummaryPartAdded { item_id: d.item_id.clone(), summary_index: d.index })
-                        .await;
-                }
-                sink.emit(AgentEvent::ReasoningSummaryDelta { item_id: d.item_id, summary_index: d.index, delta: d.delta })
+                    sink.emit(AgentEvent::ReasoningSummaryPartAdded {
+                        item_id: d.item_id.clone(),
+                        summary_index: d.index,
+                    })
                     .await;
+                }
+                sink.emit(AgentEvent::ReasoningSummaryDelta {
+                    item_id: d.item_id,
+                    summary_index: d.index,
+                    delta: d.delta,
+                })
+                .await;
             }
             ModelEvent::ReasoningTextDelta(d) => {
-                sink.emit(AgentEvent::ReasoningTextDelta { item_id: d.item_id, content_index: d.index, delta: d.delta })
-                    .await;
+                sink.emit(AgentEvent::ReasoningTextDelta {
+                    item_id: d.item_id,
+                    content_index: d.index,
+                    delta: d.delta,
+                })
+                .await;
             }
             ModelEvent::ItemDone(json) => {
                 let item: Value = match serde_json::from_str(&json) {
@@ -102,7 +120,11 @@ pub async fn consume(stream: &mut ModelStream, sink: &dyn TurnSink) -> Result<Re
                             complete_details(&mut done.details, &item);
                             done.completed_at_ms = Some(now_ms());
                             out.completed_items += 1;
-                            sink.emit(AgentEvent::ItemCompleted { item: done, history: vec![item] }).await;
+                            sink.emit(AgentEvent::ItemCompleted {
+                                item: done,
+                                history: vec![item],
+                            })
+                            .await;
                         }
                     }
                 }
@@ -125,15 +147,29 @@ pub async fn consume(stream: &mut ModelStream, sink: &dyn TurnSink) -> Result<Re
 }
 
 fn str_of(item: &Value, key: &str) -> String {
-    item.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+    item.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// The in-progress thread item for a Responses output item (none for function calls).
 fn start_item(item: &Value) -> Option<ThreadItem> {
-    let id = item.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+    let id = item
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let details = match item.get("type").and_then(Value::as_str)? {
-        "message" => ThreadItemDetails::AgentMessage { text: String::new(), phase: None, memory_citation: None },
-        "reasoning" => ThreadItemDetails::Reasoning { summary: Vec::new(), content: Vec::new() },
+        "message" => ThreadItemDetails::AgentMessage {
+            text: String::new(),
+            phase: None,
+            memory_citation: None,
+        },
+        "reasoning" => ThreadItemDetails::Reasoning {
+            summary: Vec::new(),
+            content: Vec::new(),
+        },
         _ => return None,
     };
     let mut thread_item = ThreadItem::new(id, details);

@@ -9,7 +9,9 @@ use super::stream::FunctionCall;
 use crate::plugins::bindings::types::{Action, Approval, ToolCall, ToolCallAction, ToolError};
 use crate::plugins::state::{BoxFuture, CallServices, ExecCommand, ExecExit};
 use crate::plugins::{CallContext, PluginRegistry, invoke_tool};
-use crate::protocol::{McpToolCallError, McpToolCallResult, McpToolCallStatus, ThreadItem, ThreadItemDetails};
+use crate::protocol::{
+    McpToolCallError, McpToolCallResult, McpToolCallStatus, ThreadItem, ThreadItemDetails,
+};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,11 +48,18 @@ impl CallServices for TurnServices {
     fn approve(&self, action: Action) -> BoxFuture<Approval> {
         let env = self.env.clone();
         Box::pin(async move {
-            let input = PolicyInput { approval_policy: &env.approval_policy, call: &env.call, sandbox_denied: false, escalated: false };
+            let input = PolicyInput {
+                approval_policy: &env.approval_policy,
+                call: &env.call,
+                sandbox_denied: false,
+                escalated: false,
+            };
             let decision = decide(&env.registry, &env.operator_policies, &action, &input).await;
             match decision.verdict {
                 ChainVerdict::Allow => Approval::Approved,
-                ChainVerdict::Deny(reason) => Approval::Denied(format!("{reason} (rule {})", decision.rule)),
+                ChainVerdict::Deny(reason) => {
+                    Approval::Denied(format!("{reason} (rule {})", decision.rule))
+                }
                 ChainVerdict::Ask(reason) => Approval::Denied(format!(
                     "approval required ({reason}), but interactive approval of plugin actions is not available yet"
                 )),
@@ -59,7 +68,12 @@ impl CallServices for TurnServices {
     }
 
     fn exec(&self, _command: ExecCommand) -> BoxFuture<Result<ExecExit, String>> {
-        Box::pin(async { Err("running processes needs the OS sandbox, which this hearth does not provide yet".into()) })
+        Box::pin(async {
+            Err(
+                "running processes needs the OS sandbox, which this hearth does not provide yet"
+                    .into(),
+            )
+        })
     }
 }
 
@@ -71,9 +85,13 @@ fn now_ms() -> i64 {
 /// it contributes: the call and its output.
 pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
     let started = Instant::now();
-    let arguments: Value = serde_json::from_str(&call.arguments).unwrap_or(Value::String(call.arguments.clone()));
+    let arguments: Value =
+        serde_json::from_str(&call.arguments).unwrap_or(Value::String(call.arguments.clone()));
     let found = env.registry.tool(&call.name);
-    let server = found.as_ref().map(|(p, _)| p.manifest.id.clone()).unwrap_or_else(|| "hearth".into());
+    let server = found
+        .as_ref()
+        .map(|(p, _)| p.manifest.id.clone())
+        .unwrap_or_else(|| "hearth".into());
     let mut item = ThreadItem::new(
         call.call_id.clone(),
         ThreadItemDetails::McpToolCall {
@@ -93,7 +111,10 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
 
     let outcome: Result<(String, Option<Value>), String> = match &found {
         None => Err(format!("unknown tool `{}`", call.name)),
-        Some(_) if !arguments.is_object() => Err(format!("arguments of `{}` must be a JSON object", call.name)),
+        Some(_) if !arguments.is_object() => Err(format!(
+            "arguments of `{}` must be a JSON object",
+            call.name
+        )),
         Some((plugin, spec)) => {
             let action = Action::ToolCall(ToolCallAction {
                 plugin: plugin.manifest.id.clone(),
@@ -101,10 +122,17 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
                 effects: spec.effects,
                 arguments: call.arguments.clone(),
             });
-            let input = PolicyInput { approval_policy: &env.approval_policy, call: &env.call, sandbox_denied: false, escalated: false };
+            let input = PolicyInput {
+                approval_policy: &env.approval_policy,
+                call: &env.call,
+                sandbox_denied: false,
+                escalated: false,
+            };
             let decision = decide(&env.registry, &env.operator_policies, &action, &input).await;
             match decision.verdict {
-                ChainVerdict::Deny(reason) => Err(format!("denied by policy ({}): {reason}", decision.rule)),
+                ChainVerdict::Deny(reason) => {
+                    Err(format!("denied by policy ({}): {reason}", decision.rule))
+                }
                 ChainVerdict::Ask(reason) => Err(format!(
                     "approval required ({reason}); interactive approval of generic tool calls is not available yet"
                 )),
@@ -142,7 +170,14 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
         Ok((text, _)) => text.clone(),
         Err(message) => message.clone(),
     };
-    if let ThreadItemDetails::McpToolCall { status, result, error, duration_ms, .. } = &mut item.details {
+    if let ThreadItemDetails::McpToolCall {
+        status,
+        result,
+        error,
+        duration_ms,
+        ..
+    } = &mut item.details
+    {
         *duration_ms = Some(started.elapsed().as_millis() as i64);
         match outcome {
             Ok((text, structured)) => {
@@ -160,7 +195,15 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
         }
     }
     item.completed_at_ms = Some(now_ms());
-    let history = vec![call.item.clone(), function_call_output(&call.call_id, &output_text)];
-    env.sink.emit(AgentEvent::ItemCompleted { item, history: history.clone() }).await;
+    let history = vec![
+        call.item.clone(),
+        function_call_output(&call.call_id, &output_text),
+    ];
+    env.sink
+        .emit(AgentEvent::ItemCompleted {
+            item,
+            history: history.clone(),
+        })
+        .await;
     history
 }

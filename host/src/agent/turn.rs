@@ -82,7 +82,10 @@ fn rand_jitter(max: u64) -> u64 {
     if max == 0 {
         return 0;
     }
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     u64::from(nanos) % max
 }
 
@@ -91,13 +94,20 @@ async fn steer_inputs(setup: &mut TurnSetup, sink: &dyn TurnSink) {
         let message = user_message(&input);
         let mut item = ThreadItem::new(
             uuid::Uuid::now_v7().to_string(),
-            ThreadItemDetails::UserMessage { client_id: None, content: input },
+            ThreadItemDetails::UserMessage {
+                client_id: None,
+                content: input,
+            },
         );
         let now = chrono::Utc::now().timestamp_millis();
         item.started_at_ms = Some(now);
         sink.emit(AgentEvent::ItemStarted(item.clone())).await;
         item.completed_at_ms = Some(now);
-        sink.emit(AgentEvent::ItemCompleted { item, history: vec![message.clone()] }).await;
+        sink.emit(AgentEvent::ItemCompleted {
+            item,
+            history: vec![message.clone()],
+        })
+        .await;
         setup.history.push(message);
     }
 }
@@ -166,7 +176,10 @@ pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd 
                     }
                     Err((failure, partial)) => {
                         if partial.completed_items > 0 {
-                            tracing::warn!("model stream failed after {} completed items", partial.completed_items);
+                            tracing::warn!(
+                                "model stream failed after {} completed items",
+                                partial.completed_items
+                            );
                         }
                         failure
                     }
@@ -178,12 +191,19 @@ pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd 
             StreamFailure::Plugin(e) => (e.to_string(), false, None),
         };
         if !retryable || attempt >= setup.selection.request_max_retries {
-            let message = if attempt > 0 { format!("{message} (after {attempt} retries)") } else { message };
+            let message = if attempt > 0 {
+                format!("{message} (after {attempt} retries)")
+            } else {
+                message
+            };
             return TurnEnd::Failed(message);
         }
         attempt += 1;
         sink.emit(AgentEvent::Error {
-            message: format!("{message}; retrying ({attempt}/{})", setup.selection.request_max_retries),
+            message: format!(
+                "{message}; retrying ({attempt}/{})",
+                setup.selection.request_max_retries
+            ),
             will_retry: true,
         })
         .await;

@@ -52,7 +52,11 @@ pub struct Context {
 impl Context {
     /// Options for loading the plugin registry.
     pub fn load_options(&self) -> LoadOptions {
-        LoadOptions { home: Some(self.home.clone()), plugin_dirs: self.plugin_dirs.clone(), no_embedded: false }
+        LoadOptions {
+            home: Some(self.home.clone()),
+            plugin_dirs: self.plugin_dirs.clone(),
+            no_embedded: false,
+        }
     }
 }
 
@@ -60,8 +64,14 @@ impl Context {
 pub fn run(cli: Cli) -> Result<i32> {
     let home = home_dir(cli.home.as_deref());
     let config = Config::load(&home, &cli.overrides)?;
-    let ctx = Context { home, config, plugin_dirs: cli.plugin_dirs };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let ctx = Context {
+        home,
+        config,
+        plugin_dirs: cli.plugin_dirs,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async move {
         match cli.command {
             Command::AppServer => serve_cmd::app_server(&ctx).await,

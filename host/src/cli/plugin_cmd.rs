@@ -2,8 +2,8 @@
 
 use super::Context;
 use crate::plugins::bindings::types::{Action, ToolCall};
-use crate::plugins::calls::{evaluate_policy, invoke_tool, verdict_name};
 use crate::plugins::cache::digest;
+use crate::plugins::calls::{evaluate_policy, invoke_tool, verdict_name};
 use crate::plugins::check;
 use crate::plugins::engine::shared_engine;
 use crate::plugins::grants::{CallContext, SandboxMode};
@@ -16,6 +16,15 @@ use clap::Subcommand;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Prints a line to stdout. A closed stdout (`hearth plugin inspect x | head`) is not an
+/// error worth a panic: the rest of the output is dropped.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 
 /// Plugin subcommands.
 #[derive(Debug, Subcommand)]
@@ -72,7 +81,9 @@ impl std::str::FromStr for PluginKind {
             "tool" => Ok(PluginKind::Tool),
             "policy" => Ok(PluginKind::Policy),
             "model" => Ok(PluginKind::Model),
-            other => Err(format!("unknown kind {other:?}: expected tool, policy or model")),
+            other => Err(format!(
+                "unknown kind {other:?}: expected tool, policy or model"
+            )),
         }
     }
 }
@@ -81,7 +92,9 @@ impl std::str::FromStr for PluginKind {
 pub async fn run(ctx: &Context, cmd: PluginCommand) -> Result<i32> {
     match cmd {
         PluginCommand::Check { path, kind } => check_path(&path, kind).await,
-        PluginCommand::Inspect { target } if target.ends_with(".wasm") || target.ends_with(".toml") => {
+        PluginCommand::Inspect { target }
+            if target.ends_with(".wasm") || target.ends_with(".toml") =>
+        {
             check_path(&PathBuf::from(target), None).await
         }
         other => {
@@ -102,16 +115,23 @@ async fn run_loaded(registry: &PluginRegistry, cmd: PluginCommand) -> Result<i32
         PluginCommand::List { json } => {
             let rows: Vec<Value> = registry.plugins().map(|p| summary(p)).collect();
             if json {
-                println!("{}", serde_json::to_string_pretty(&rows)?);
+                say!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
-                println!("{:<24} {:<9} {:<7} {:<10} {:<8} TOOLS", "ID", "VERSION", "KIND", "ORIGIN", "LOAD");
+                say!(
+                    "{:<24} {:<9} {:<7} {:<10} {:<8} TOOLS",
+                    "ID",
+                    "VERSION",
+                    "KIND",
+                    "ORIGIN",
+                    "LOAD"
+                );
                 for p in registry.plugins() {
                     let tools: Vec<&str> = p.tool_specs().iter().map(|s| s.name.as_str()).collect();
                     let origin = match &p.origin {
                         crate::plugins::PluginOrigin::Embedded => "embedded".to_string(),
                         crate::plugins::PluginOrigin::Directory(_) => "directory".to_string(),
                     };
-                    println!(
+                    say!(
                         "{:<24} {:<9} {:<7} {:<10} {:<8} {}",
                         p.manifest.id,
                         p.manifest.version,
@@ -133,47 +153,77 @@ async fn run_loaded(registry: &PluginRegistry, cmd: PluginCommand) -> Result<i32
             out["exports"] = json!(shape.exports);
             out["requested"] = serde_json::to_value(&plugin.manifest.requests)?;
             out["effective"] = serde_json::to_value(&plugin.grants)?;
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            say!("{}", serde_json::to_string_pretty(&out)?);
             Ok(0)
         }
-        PluginCommand::Call { tool, arguments, cwd, sandbox } => {
+        PluginCommand::Call {
+            tool,
+            arguments,
+            cwd,
+            sandbox,
+        } => {
             let (plugin, _) = registry
                 .tool(&tool)
                 .with_context(|| format!("no loaded plugin offers a tool named `{tool}`"))?;
-            let args: Value = serde_json::from_str(&arguments).context("arguments must be a JSON object")?;
+            let args: Value =
+                serde_json::from_str(&arguments).context("arguments must be a JSON object")?;
             let sandbox: SandboxMode = serde_json::from_value(json!(sandbox))
                 .context("sandbox must be read-only, workspace-write or danger-full-access")?;
             let cwd = match cwd {
                 Some(c) => c,
                 None => std::env::current_dir()?,
             };
-            let cwd = cwd.canonicalize().with_context(|| format!("no such directory {}", cwd.display()))?;
-            let ctx = CallContext { workspace: Some(cwd.clone()), sandbox, ..Default::default() };
+            let cwd = cwd
+                .canonicalize()
+                .with_context(|| format!("no such directory {}", cwd.display()))?;
+            let ctx = CallContext {
+                workspace: Some(cwd.clone()),
+                sandbox,
+                ..Default::default()
+            };
             let call = ToolCall {
                 call_id: "cli".into(),
                 name: tool,
                 arguments: args.to_string(),
                 context: json!({"cwd": cwd, "sandbox-mode": sandbox.as_str()}).to_string(),
             };
-            let result = invoke_tool(registry, &plugin, &call, &ctx, Arc::new(DetachedServices)).await;
+            let result =
+                invoke_tool(registry, &plugin, &call, &ctx, Arc::new(DetachedServices)).await;
             let (value, code) = match result {
-                Ok(Ok(out)) => (json!({"ok": true, "content": out.content, "success": out.success, "details": out.details}), 0),
+                Ok(Ok(out)) => (
+                    json!({
+                        "ok": true,
+                        "content": out.content,
+                        "success": out.success,
+                        // `details` is JSON text; show it as JSON when it parses.
+                        "details": out.details.map(|d| serde_json::from_str::<Value>(&d).unwrap_or(Value::String(d))),
+                    }),
+                    0,
+                ),
                 Ok(Err(err)) => (json!({"ok": false, "toolError": format!("{err:?}")}), 1),
                 Err(err) => (json!({"ok": false, "callError": err.to_string()}), 2),
             };
-            println!("{}", serde_json::to_string_pretty(&value)?);
+            say!("{}", serde_json::to_string_pretty(&value)?);
             Ok(code)
         }
-        PluginCommand::Eval { policy, action, context } => {
+        PluginCommand::Eval {
+            policy,
+            action,
+            context,
+        } => {
             let plugin = registry.require(&policy)?;
             let action: Action = crate::plugins::action_json::action_from_json(&action)?;
             let decision = evaluate_policy(registry, &plugin, &action, &context, None).await?;
             let reason = match &decision.verdict {
-                crate::plugins::bindings::policy::hearth::plugin::policy_types::Verdict::Deny(r)
-                | crate::plugins::bindings::policy::hearth::plugin::policy_types::Verdict::Ask(r) => Some(r.clone()),
+                crate::plugins::bindings::policy::hearth::plugin::policy_types::Verdict::Deny(
+                    r,
+                )
+                | crate::plugins::bindings::policy::hearth::plugin::policy_types::Verdict::Ask(r) => {
+                    Some(r.clone())
+                }
                 _ => None,
             };
-            println!(
+            say!(
                 "{}",
                 serde_json::to_string_pretty(&json!({
                     "verdict": verdict_name(&decision.verdict),
@@ -215,32 +265,49 @@ async fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<
         (read_component(path)?, None)
     };
     if let Some(what) = check::not_a_component(&bytes) {
-        println!("{}: not a WebAssembly component: it is {what}", path.display());
+        say!(
+            "{}: not a WebAssembly component: it is {what}",
+            path.display()
+        );
         return Ok(1);
     }
     let engine = shared_engine()?;
     let component = match wasmtime::component::Component::new(&engine, &bytes) {
         Ok(c) => c,
         Err(err) => {
-            println!("{}: not a loadable WebAssembly component: {err:#}", path.display());
+            say!(
+                "{}: not a loadable WebAssembly component: {err:#}",
+                path.display()
+            );
             return Ok(1);
         }
     };
     let shape = check::shape(&engine, &component);
-    let Some(kind) = kind.or(manifest.as_ref().map(|m| m.kind)).or_else(|| check::detect_kind(&shape)) else {
+    let Some(kind) = kind
+        .or(manifest.as_ref().map(|m| m.kind))
+        .or_else(|| check::detect_kind(&shape))
+    else {
         let exports: Vec<&str> = shape.exports.iter().map(|e| e.name.as_str()).collect();
-        println!(
+        say!(
             "{}: does not export any hearth world: expected hearth:plugin/tool-provider@0.1.0 (tool), hearth:plugin/policy@0.1.0 (policy) or hearth:plugin/adapter@0.1.0 (model); it exports {}",
             path.display(),
-            if exports.is_empty() { "nothing".into() } else { exports.join(", ") }
+            if exports.is_empty() {
+                "nothing".into()
+            } else {
+                exports.join(", ")
+            }
         );
         return Ok(1);
     };
     let problems = check::problems(&shape, kind);
     if !problems.is_empty() {
-        println!("{}: does not fit the {kind} world {}:", path.display(), kind.world());
+        say!(
+            "{}: does not fit the {kind} world {}:",
+            path.display(),
+            kind.world()
+        );
         for p in problems {
-            println!("  - {p}");
+            say!("  - {p}");
         }
         return Ok(1);
     }
@@ -261,13 +328,26 @@ async fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<
     let digest = digest(&bytes);
     match check::trial_load(&engine, manifest, bytes.into(), origin).await {
         Ok(tools) => {
-            let tools = if tools.is_empty() { String::new() } else { format!("; tools: {}", tools.join(", ")) };
-            println!("{}: ok — fits the {kind} world {} (sha256 {}){tools}", path.display(), kind.world(), &digest[..16]);
+            let tools = if tools.is_empty() {
+                String::new()
+            } else {
+                format!("; tools: {}", tools.join(", "))
+            };
+            say!(
+                "{}: ok — fits the {kind} world {} (sha256 {}){tools}",
+                path.display(),
+                kind.world(),
+                &digest[..16]
+            );
             Ok(0)
         }
         Err(err) => {
-            println!("{}: does not fit the {kind} world {}:", path.display(), kind.world());
-            println!("  - it has the right exports but does not load: {err:#}");
+            say!(
+                "{}: does not fit the {kind} world {}:",
+                path.display(),
+                kind.world()
+            );
+            say!("  - it has the right exports but does not load: {err:#}");
             Ok(1)
         }
     }

@@ -12,7 +12,11 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// Runs the app server on stdio until the client closes stdin.
 pub async fn app_server(ctx: &Context) -> Result<i32> {
-    let app = App::start(ctx.home.clone(), ctx.config.clone(), ctx.plugin_dirs.clone())?;
+    let app = App::start(
+        ctx.home.clone(),
+        ctx.config.clone(),
+        ctx.plugin_dirs.clone(),
+    )?;
     crate::server::serve_stdio(app).await;
     Ok(0)
 }
@@ -46,18 +50,25 @@ impl Client {
     async fn send(&mut self, message: Value) -> Result<()> {
         let mut line = serde_json::to_vec(&message)?;
         line.push(b'\n');
-        self.writer.write_all(&line).await.context("the server went away")
+        self.writer
+            .write_all(&line)
+            .await
+            .context("the server went away")
     }
 
     async fn request(&mut self, method: &str, params: Value, out: &mut Renderer) -> Result<Value> {
         self.next_id += 1;
         let id = self.next_id;
-        self.send(json!({"id": id, "method": method, "params": params})).await?;
+        self.send(json!({"id": id, "method": method, "params": params}))
+            .await?;
         loop {
             let message = self.next().await?;
             if message.get("id") == Some(&json!(id)) && message.get("method").is_none() {
                 if let Some(error) = message.get("error") {
-                    bail!("{method} failed: {}", error["message"].as_str().unwrap_or("unknown error"));
+                    bail!(
+                        "{method} failed: {}",
+                        error["message"].as_str().unwrap_or("unknown error")
+                    );
                 }
                 return Ok(message["result"].clone());
             }
@@ -66,7 +77,11 @@ impl Client {
     }
 
     async fn next(&mut self) -> Result<Value> {
-        let line = self.lines.next_line().await?.context("the server closed the connection")?;
+        let line = self
+            .lines
+            .next_line()
+            .await?
+            .context("the server closed the connection")?;
         serde_json::from_str(&line).context("the server sent invalid JSON")
     }
 }
@@ -106,7 +121,11 @@ impl Renderer {
             "item/started" if params["item"]["type"] == "mcpToolCall" => {
                 self.line_break();
                 let item = &params["item"];
-                println!("\x1b[0m\x1b[36m▶ {} {}\x1b[0m", item["tool"].as_str().unwrap_or("?"), item["arguments"]);
+                println!(
+                    "\x1b[0m\x1b[36m▶ {} {}\x1b[0m",
+                    item["tool"].as_str().unwrap_or("?"),
+                    item["arguments"]
+                );
             }
             "item/completed" => {
                 let item = &params["item"];
@@ -114,13 +133,23 @@ impl Renderer {
                     Some("mcpToolCall") => {
                         let ok = item["status"] == "completed";
                         let text = if ok {
-                            item["result"]["content"][0]["text"].as_str().unwrap_or_default().to_string()
+                            item["result"]["content"][0]["text"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_string()
                         } else {
-                            item["error"]["message"].as_str().unwrap_or_default().to_string()
+                            item["error"]["message"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_string()
                         };
                         let preview: Vec<&str> = text.lines().take(6).collect();
                         let mark = if ok { "\x1b[32m✓" } else { "\x1b[31m✗" };
-                        println!("{mark} {} ({} ms)\x1b[0m", item["tool"].as_str().unwrap_or("?"), item["durationMs"]);
+                        println!(
+                            "{mark} {} ({} ms)\x1b[0m",
+                            item["tool"].as_str().unwrap_or("?"),
+                            item["durationMs"]
+                        );
                         for l in &preview {
                             println!("  \x1b[2m{l}\x1b[0m");
                         }
@@ -137,8 +166,15 @@ impl Renderer {
             }
             "error" => {
                 self.line_break();
-                let retry = if params["willRetry"] == true { " (retrying)" } else { "" };
-                eprintln!("\x1b[33m! {}{retry}\x1b[0m", params["error"]["message"].as_str().unwrap_or_default());
+                let retry = if params["willRetry"] == true {
+                    " (retrying)"
+                } else {
+                    ""
+                };
+                eprintln!(
+                    "\x1b[33m! {}{retry}\x1b[0m",
+                    params["error"]["message"].as_str().unwrap_or_default()
+                );
             }
             _ => {}
         }
@@ -148,28 +184,54 @@ impl Renderer {
 
 /// Runs one turn and prints it; exit code 0 when the turn completed.
 pub async fn exec(ctx: &Context, args: ExecArgs) -> Result<i32> {
-    let app = App::start(ctx.home.clone(), ctx.config.clone(), ctx.plugin_dirs.clone())?;
+    let app = App::start(
+        ctx.home.clone(),
+        ctx.config.clone(),
+        ctx.plugin_dirs.clone(),
+    )?;
     let (client_io, server_io) = tokio::io::duplex(1 << 20);
     let (server_read, server_write) = tokio::io::split(server_io);
     tokio::spawn(serve(app, server_read, server_write));
     let (client_read, writer) = tokio::io::split(client_io);
-    let mut client = Client { writer, lines: BufReader::new(client_read).lines(), next_id: 0 };
-    let mut out = Renderer { json: args.json, in_text: false };
+    let mut client = Client {
+        writer,
+        lines: BufReader::new(client_read).lines(),
+        next_id: 0,
+    };
+    let mut out = Renderer {
+        json: args.json,
+        in_text: false,
+    };
 
     client
-        .request("initialize", json!({"clientInfo": {"name": "hearth-exec", "version": env!("CARGO_PKG_VERSION")}}), &mut out)
+        .request(
+            "initialize",
+            json!({"clientInfo": {"name": "hearth-exec", "version": env!("CARGO_PKG_VERSION")}}),
+            &mut out,
+        )
         .await?;
     client.send(json!({"method": "initialized"})).await?;
     let cwd = match &args.cd {
-        Some(d) => d.canonicalize().with_context(|| format!("no such directory {}", d.display()))?,
+        Some(d) => d
+            .canonicalize()
+            .with_context(|| format!("no such directory {}", d.display()))?,
         None => std::env::current_dir()?,
     };
     let started = client
-        .request("thread/start", json!({"cwd": cwd, "ephemeral": args.ephemeral}), &mut out)
+        .request(
+            "thread/start",
+            json!({"cwd": cwd, "ephemeral": args.ephemeral}),
+            &mut out,
+        )
         .await?;
-    let thread_id = started["thread"]["id"].as_str().context("thread/start returned no id")?.to_string();
+    let thread_id = started["thread"]["id"]
+        .as_str()
+        .context("thread/start returned no id")?
+        .to_string();
     if !args.json && started["modelProvider"] == crate::agent::model_select::DEMO_PROVIDER {
-        eprintln!("\x1b[33m[demo] no model provider is configured: running hearth's built-in scripted demo\x1b[0m");
+        eprintln!(
+            "\x1b[33m[demo] no model provider is configured: running hearth's built-in scripted demo\x1b[0m"
+        );
     }
     client
         .request(
@@ -182,7 +244,9 @@ pub async fn exec(ctx: &Context, args: ExecArgs) -> Result<i32> {
         let message = client.next().await?;
         if message.get("id").is_some() && message.get("method").is_some() {
             // A server request (approval): refuse; interactive approvals come with the tools issue.
-            client.send(json!({"id": message["id"], "result": {"decision": "decline"}})).await?;
+            client
+                .send(json!({"id": message["id"], "result": {"decision": "decline"}}))
+                .await?;
             continue;
         }
         out.show(&message);
@@ -194,7 +258,10 @@ pub async fn exec(ctx: &Context, args: ExecArgs) -> Result<i32> {
                 if let Some(err) = turn["error"]["message"].as_str() {
                     eprintln!("\x1b[31mturn {status}: {err}\x1b[0m");
                 } else {
-                    eprintln!("\x1b[2mturn {status} in {} ms (thread {thread_id})\x1b[0m", turn["durationMs"]);
+                    eprintln!(
+                        "\x1b[2mturn {status} in {} ms (thread {thread_id})\x1b[0m",
+                        turn["durationMs"]
+                    );
                 }
             }
             return Ok(if status == "completed" { 0 } else { 1 });

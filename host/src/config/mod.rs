@@ -74,16 +74,21 @@ impl Config {
     pub fn load(home: &Path, overrides: &[String]) -> Result<Self> {
         let path = home.join("config.toml");
         let mut table: toml::Table = match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).with_context(|| format!("invalid {}", path.display()))?,
+            Ok(text) => {
+                toml::from_str(&text).with_context(|| format!("invalid {}", path.display()))?
+            }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
             Err(err) => return Err(err).with_context(|| format!("cannot read {}", path.display())),
         };
         for o in overrides {
             apply_override(&mut table, o)?;
         }
-        toml::Value::Table(table)
-            .try_into()
-            .with_context(|| format!("invalid configuration ({} and -c overrides)", path.display()))
+        toml::Value::Table(table).try_into().with_context(|| {
+            format!(
+                "invalid configuration ({} and -c overrides)",
+                path.display()
+            )
+        })
     }
 
     /// The approval policy, defaulting to `on-request` as Codex does.
@@ -105,7 +110,9 @@ pub fn home_dir(explicit: Option<&Path>) -> PathBuf {
     if let Some(p) = std::env::var_os("HEARTH_HOME") {
         return PathBuf::from(p);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
     home.join(".hearth")
 }
 
@@ -148,7 +155,11 @@ mod tests {
     fn bad_values_name_the_problem() {
         let dir = tempfile::tempdir().unwrap();
         let err = Config::load(dir.path(), &["sandbox_mode=\"everything\"".into()]).unwrap_err();
-        assert!(format!("{err:#}").contains("sandbox_mode") || format!("{err:#}").contains("everything"), "{err:#}");
+        assert!(
+            format!("{err:#}").contains("sandbox_mode")
+                || format!("{err:#}").contains("everything"),
+            "{err:#}"
+        );
         assert!(Config::load(dir.path(), &["novalue".into()]).is_err());
     }
 }

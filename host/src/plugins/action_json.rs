@@ -3,7 +3,9 @@
 //! `{"file-change":[{"path":..,"kind":"add|delete|update","diff":..,"move-to":null}]}`,
 //! `{"tool-call":{"plugin":..,"tool":..,"effects":["reads-fs"],"arguments":"{}"}}`.
 
-use super::bindings::types::{Action, ChangeKind, CommandAction, Effects, FileChange, ToolCallAction};
+use super::bindings::types::{
+    Action, ChangeKind, CommandAction, Effects, FileChange, ToolCallAction,
+};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
@@ -17,7 +19,13 @@ const EFFECTS: [(&str, Effects); 4] = [
 
 /// Effect flags as a list of names.
 pub fn effects_to_json(effects: Effects) -> Value {
-    json!(EFFECTS.iter().filter(|(_, f)| effects.contains(*f)).map(|(n, _)| *n).collect::<Vec<_>>())
+    json!(
+        EFFECTS
+            .iter()
+            .filter(|(_, f)| effects.contains(*f))
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+    )
 }
 
 fn kind_name(kind: ChangeKind) -> &'static str {
@@ -31,7 +39,9 @@ fn kind_name(kind: ChangeKind) -> &'static str {
 /// An action as JSON.
 pub fn action_to_json(action: &Action) -> Value {
     match action {
-        Action::Exec(c) => json!({"exec": {"argv": c.argv, "cwd": c.cwd, "justification": c.justification}}),
+        Action::Exec(c) => {
+            json!({"exec": {"argv": c.argv, "cwd": c.cwd, "justification": c.justification}})
+        }
         Action::FileChange(changes) => json!({"file-change": changes.iter().map(|c| json!({
             "path": c.path, "kind": kind_name(c.kind), "diff": c.diff, "move-to": c.move_to,
         })).collect::<Vec<_>>()}),
@@ -55,7 +65,9 @@ fn opt_str(v: &Value, key: &str) -> Option<String> {
 /// Parses an action from its JSON form.
 pub fn action_from_json(text: &str) -> Result<Action> {
     let value: Value = serde_json::from_str(text).context("the action is not JSON")?;
-    let obj = value.as_object().context("the action must be a JSON object")?;
+    let obj = value
+        .as_object()
+        .context("the action must be a JSON object")?;
     let (key, body) = obj.iter().next().context("the action is empty")?;
     Ok(match key.as_str() {
         "exec" => Action::Exec(CommandAction {
@@ -64,7 +76,11 @@ pub fn action_from_json(text: &str) -> Result<Action> {
                 .and_then(Value::as_array)
                 .context("exec.argv must be an array of strings")?
                 .iter()
-                .map(|a| a.as_str().map(str::to_string).context("exec.argv must hold strings"))
+                .map(|a| {
+                    a.as_str()
+                        .map(str::to_string)
+                        .context("exec.argv must hold strings")
+                })
                 .collect::<Result<_>>()?,
             cwd: opt_str(body, "cwd").unwrap_or_default(),
             justification: opt_str(body, "justification"),
@@ -90,7 +106,12 @@ pub fn action_from_json(text: &str) -> Result<Action> {
         ),
         "tool-call" => {
             let mut effects = Effects::empty();
-            for name in body.get("effects").and_then(Value::as_array).into_iter().flatten() {
+            for name in body
+                .get("effects")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let name = name.as_str().unwrap_or_default();
                 let flag = EFFECTS
                     .iter()

@@ -6,7 +6,8 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
 
 /// How a plugin call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -68,17 +69,61 @@ pub struct AuditRecord {
     pub error: Option<String>,
 }
 
-/// Handle to the audit writer; cheap to clone.
+/// What the writer thread receives.
+enum Message {
+    /// A record to append.
+    Record(Box<AuditRecord>),
+    /// Answer once every record queued before this one is written and flushed.
+    Flush(mpsc::Sender<()>),
+}
+
+/// The writer thread's channel and handle; joined when the last `AuditLog` clone drops.
+struct Writer {
+    sender: Mutex<Option<mpsc::Sender<Message>>>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl Writer {
+    fn send(&self, message: Message) -> bool {
+        match self.sender.lock() {
+            Ok(guard) => guard.as_ref().is_some_and(|s| s.send(message).is_ok()),
+            Err(_) => false,
+        }
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        // Closing the channel lets the thread write what is queued and end.
+        if let Ok(mut sender) = self.sender.lock() {
+            sender.take();
+        }
+        if let Ok(mut thread) = self.thread.lock()
+            && let Some(handle) = thread.take()
+        {
+            let _ = handle.join();
+        }
+    }
+}
+
+/// Handle to the audit writer; cheap to clone. Records queued before the last clone is
+/// dropped, or before [`AuditLog::flush`] returns, are on disk.
 #[derive(Clone)]
 pub struct AuditLog {
-    sender: Option<mpsc::Sender<AuditRecord>>,
+    writer: Option<Arc<Writer>>,
     path: Option<PathBuf>,
 }
+
+/// Longest [`AuditLog::flush`] waits for the writer.
+const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl AuditLog {
     /// An audit log that drops every record (for tools that run without a home).
     pub fn disabled() -> Self {
-        AuditLog { sender: None, path: None }
+        AuditLog {
+            writer: None,
+            path: None,
+        }
     }
 
     /// Opens (appending) `dir/audit.jsonl` and starts its writer thread.
@@ -91,27 +136,43 @@ impl AuditLog {
             .append(true)
             .open(&path)
             .with_context(|| format!("cannot open audit log {}", path.display()))?;
-        let (sender, receiver) = mpsc::channel::<AuditRecord>();
-        std::thread::Builder::new()
+        let (sender, receiver) = mpsc::channel::<Message>();
+        let thread = std::thread::Builder::new()
             .name("hearth-audit".into())
             .spawn(move || {
                 let mut out = std::io::BufWriter::new(file);
-                while let Ok(record) = receiver.recv() {
-                    let mut write = |r: &AuditRecord| -> std::io::Result<()> {
-                        serde_json::to_writer(&mut out, r)?;
-                        out.write_all(b"\n")
+                let mut waiting: Vec<mpsc::Sender<()>> = Vec::new();
+                while let Ok(first) = receiver.recv() {
+                    let mut ok = true;
+                    let mut handle = |message: Message, ok: &mut bool| match message {
+                        Message::Record(r) => {
+                            *ok &= serde_json::to_writer(&mut out, &*r).is_ok()
+                                && out.write_all(b"\n").is_ok();
+                        }
+                        Message::Flush(done) => waiting.push(done),
                     };
-                    let mut ok = write(&record).is_ok();
+                    handle(first, &mut ok);
                     while let Ok(more) = receiver.try_recv() {
-                        ok &= write(&more).is_ok();
+                        handle(more, &mut ok);
                     }
                     if !ok || out.flush().is_err() {
                         tracing::error!("cannot write the audit log");
                     }
+                    for done in waiting.drain(..) {
+                        let _ = done.send(());
+                    }
                 }
+                let _ = out.flush();
             })
             .context("cannot start the audit writer")?;
-        Ok(AuditLog { sender: Some(sender), path: Some(path) })
+        let writer = Writer {
+            sender: Mutex::new(Some(sender)),
+            thread: Mutex::new(Some(thread)),
+        };
+        Ok(AuditLog {
+            writer: Some(Arc::new(writer)),
+            path: Some(path),
+        })
     }
 
     /// Where records go, if anywhere.
@@ -121,8 +182,19 @@ impl AuditLog {
 
     /// Queues one record.
     pub fn record(&self, record: AuditRecord) {
-        if let Some(sender) = &self.sender {
-            let _ = sender.send(record);
+        if let Some(writer) = &self.writer {
+            writer.send(Message::Record(Box::new(record)));
+        }
+    }
+
+    /// Blocks until every record queued so far is written and flushed to the file (at
+    /// most a few seconds). Call it before the process exits: `std::process::exit` does
+    /// not wait for the writer thread.
+    pub fn flush(&self) {
+        let Some(writer) = &self.writer else { return };
+        let (done, wait) = mpsc::channel();
+        if writer.send(Message::Flush(done)) && wait.recv_timeout(FLUSH_TIMEOUT).is_err() {
+            tracing::error!("the audit log writer did not flush in time");
         }
     }
 }

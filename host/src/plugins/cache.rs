@@ -54,7 +54,10 @@ pub struct ComponentCache {
 impl ComponentCache {
     /// A cache in `dir`; `None` disables caching (every load compiles).
     pub fn new(engine: &Engine, dir: Option<PathBuf>) -> Self {
-        ComponentCache { dir, engine_hash: engine_hash(engine) }
+        ComponentCache {
+            dir,
+            engine_hash: engine_hash(engine),
+        }
     }
 
     fn entry(&self, digest: &str) -> Option<PathBuf> {
@@ -64,7 +67,12 @@ impl ComponentCache {
     }
 
     /// Loads a component from the cache, or compiles it and stores the result.
-    pub fn load(&self, engine: &Engine, bytes: &[u8], digest: &str) -> Result<(Component, LoadSource)> {
+    pub fn load(
+        &self,
+        engine: &Engine,
+        bytes: &[u8],
+        digest: &str,
+    ) -> Result<(Component, LoadSource)> {
         if let Some(path) = self.entry(digest)
             && path.exists()
         {

@@ -107,17 +107,31 @@ impl<'a> CallRecorder<'a> {
     }
 
     fn failed(&self, message: impl std::fmt::Display) -> CallError {
-        CallError::Failed { plugin: self.plugin.label(), message: message.to_string() }
+        CallError::Failed {
+            plugin: self.plugin.label(),
+            message: message.to_string(),
+        }
     }
 
     /// Turns a wasmtime error into the right `CallError`.
-    fn classify(&self, err: wasmtime::Error, limiter: &CallLimiter, stderr: Option<&MemoryOutputPipe>) -> CallError {
+    fn classify(
+        &self,
+        err: wasmtime::Error,
+        limiter: &CallLimiter,
+        stderr: Option<&MemoryOutputPipe>,
+    ) -> CallError {
         let plugin = self.plugin.label();
         if limiter.memory_denied {
-            return CallError::Memory { plugin, mib: self.plugin.grants.limits.memory_bytes >> 20 };
+            return CallError::Memory {
+                plugin,
+                mib: self.plugin.grants.limits.memory_bytes >> 20,
+            };
         }
         if matches!(err.downcast_ref::<Trap>(), Some(Trap::Interrupt)) {
-            return CallError::Timeout { plugin, ms: self.plugin.grants.limits.timeout_ms };
+            return CallError::Timeout {
+                plugin,
+                ms: self.plugin.grants.limits.timeout_ms,
+            };
         }
         let mut message = format!("{err:#}");
         if let Some(pipe) = stderr {
@@ -156,7 +170,13 @@ fn plugin_store(
         plugin.grants.network_granted.clone(),
         injected,
     );
-    caps.extend(plugin.grants.network_granted.iter().map(|r| format!("net:{}", r.text)));
+    caps.extend(
+        plugin
+            .grants
+            .network_granted
+            .iter()
+            .map(|r| format!("net:{}", r.text)),
+    );
     let state = PluginState {
         plugin_id: plugin.manifest.id.as_str().into(),
         wasi,
@@ -185,7 +205,9 @@ fn truncate_to(text: &mut String, max: u64) {
             cut -= 1;
         }
         text.truncate(cut);
-        text.push_str(&format!("\n[output truncated: {total} bytes exceeded the plugin's {max}-byte cap]"));
+        text.push_str(&format!(
+            "\n[output truncated: {total} bytes exceeded the plugin's {max}-byte cap]"
+        ));
     }
 }
 
@@ -205,13 +227,18 @@ pub async fn describe(registry: &PluginRegistry, plugin: &LoadedPlugin) -> Resul
     let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
         let tool = pre.instantiate_async(&mut store).await?;
         rec.instantiated();
-        tool.hearth_plugin_tool_provider().call_describe(&mut store).await
+        tool.hearth_plugin_tool_provider()
+            .call_describe(&mut store)
+            .await
     })
     .await;
     let outcome = match result {
         Ok(Ok(specs)) => Ok(specs),
         Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
-        Err(_) => Err(CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms }),
+        Err(_) => Err(CallError::Timeout {
+            plugin: plugin.label(),
+            ms: plugin.grants.limits.timeout_ms,
+        }),
     };
     let peak = store.data().limits.peak_memory;
     rec.finish(registry, peak, outcome.as_ref().err());
@@ -234,19 +261,22 @@ pub async fn invoke_tool(
         rec.finish(registry, 0, Some(&err));
         return Err(err);
     };
-    let (mut store, caps, stderr) = match plugin_store(registry, plugin, ctx, services, Arc::default()) {
-        Ok(parts) => parts,
-        Err(err) => {
-            let err = rec.failed(format!("{err:#}"));
-            rec.finish(registry, 0, Some(&err));
-            return Err(err);
-        }
-    };
+    let (mut store, caps, stderr) =
+        match plugin_store(registry, plugin, ctx, services, Arc::default()) {
+            Ok(parts) => parts,
+            Err(err) => {
+                let err = rec.failed(format!("{err:#}"));
+                rec.finish(registry, 0, Some(&err));
+                return Err(err);
+            }
+        };
     rec.record.capabilities = caps;
     let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
         let tool = pre.instantiate_async(&mut store).await?;
         rec.instantiated();
-        tool.hearth_plugin_tool_provider().call_invoke(&mut store, call).await
+        tool.hearth_plugin_tool_provider()
+            .call_invoke(&mut store, call)
+            .await
     })
     .await;
     let outcome = match result {
@@ -254,14 +284,17 @@ pub async fn invoke_tool(
             let max = plugin.grants.limits.max_output_bytes;
             match &mut answer {
                 Ok(out) => truncate_to(&mut out.content, max),
-                Err(ToolError::Failed(m) | ToolError::Denied(m) | ToolError::InvalidArguments(m)) => {
-                    truncate_to(m, max)
-                }
+                Err(
+                    ToolError::Failed(m) | ToolError::Denied(m) | ToolError::InvalidArguments(m),
+                ) => truncate_to(m, max),
             }
             Ok(answer)
         }
         Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
-        Err(_) => Err(CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms }),
+        Err(_) => Err(CallError::Timeout {
+            plugin: plugin.label(),
+            ms: plugin.grants.limits.timeout_ms,
+        }),
     };
     rec.record.egress = store.data().gate.records();
     let peak = store.data().limits.peak_memory;
@@ -285,7 +318,9 @@ pub async fn evaluate_policy(
     };
     let mut store = Store::new(
         &registry.engine,
-        PolicyState { limits: CallLimiter::new(plugin.grants.limits.memory_bytes) },
+        PolicyState {
+            limits: CallLimiter::new(plugin.grants.limits.memory_bytes),
+        },
     );
     store.limiter(|s| &mut s.limits);
     store.set_epoch_deadline(ticks_for(timeout_of(plugin)));
@@ -293,13 +328,19 @@ pub async fn evaluate_policy(
     let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
         let policy = pre.instantiate_async(&mut store).await?;
         rec.instantiated();
-        policy.hearth_plugin_policy().call_evaluate(&mut store, action, &context.to_string()).await
+        policy
+            .hearth_plugin_policy()
+            .call_evaluate(&mut store, action, &context.to_string())
+            .await
     })
     .await;
     let outcome = match result {
         Ok(Ok(decision)) => Ok(decision),
         Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, None)),
-        Err(_) => Err(CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms }),
+        Err(_) => Err(CallError::Timeout {
+            plugin: plugin.label(),
+            ms: plugin.grants.limits.timeout_ms,
+        }),
     };
     if let Ok(d) = &outcome {
         rec.record.decision = Some(verdict_name(&d.verdict).to_string());
@@ -349,20 +390,28 @@ pub async fn start_model(
         rec.finish(registry, 0, Some(&err));
         return Err(err);
     };
-    let (mut store, caps, stderr) =
-        match plugin_store(registry, &plugin, &CallContext::default(), Arc::new(DetachedServices), injected) {
-            Ok(parts) => parts,
-            Err(err) => {
-                let err = rec.failed(format!("{err:#}"));
-                rec.finish(registry, 0, Some(&err));
-                return Err(err);
-            }
-        };
+    let (mut store, caps, stderr) = match plugin_store(
+        registry,
+        &plugin,
+        &CallContext::default(),
+        Arc::new(DetachedServices),
+        injected,
+    ) {
+        Ok(parts) => parts,
+        Err(err) => {
+            let err = rec.failed(format!("{err:#}"));
+            rec.finish(registry, 0, Some(&err));
+            return Err(err);
+        }
+    };
     rec.record.capabilities = caps;
     let result = tokio::time::timeout(timeout_of(&plugin) + OUTER_GRACE, async {
         let adapter = pre.instantiate_async(&mut store).await?;
         rec.instantiated();
-        let started = adapter.hearth_plugin_adapter().call_start(&mut store, request).await?;
+        let started = adapter
+            .hearth_plugin_adapter()
+            .call_start(&mut store, request)
+            .await?;
         Ok::<_, wasmtime::Error>((adapter, started))
     })
     .await;
@@ -396,7 +445,10 @@ pub async fn start_model(
             Err(err)
         }
         Err(_) => {
-            let err = CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms };
+            let err = CallError::Timeout {
+                plugin: plugin.label(),
+                ms: plugin.grants.limits.timeout_ms,
+            };
             rec.finish(registry, 0, Some(&err));
             Err(err)
         }
@@ -416,7 +468,11 @@ impl ModelStream {
         let adapter = &self.adapter;
         let store = &mut self.store;
         let result = tokio::time::timeout(timeout + OUTER_GRACE, async {
-            adapter.hearth_plugin_adapter().response_stream().call_next(&mut *store, stream).await
+            adapter
+                .hearth_plugin_adapter()
+                .response_stream()
+                .call_next(&mut *store, stream)
+                .await
         })
         .await;
         let outcome = match result {
@@ -477,23 +533,37 @@ pub async fn list_models(
     plugin: &LoadedPlugin,
     settings: &str,
     injected: Arc<Vec<InjectedHeaders>>,
-) -> Result<Result<Vec<super::bindings::model::hearth::plugin::model_types::ModelInfo>, ModelError>, CallError> {
+) -> Result<
+    Result<Vec<super::bindings::model::hearth::plugin::model_types::ModelInfo>, ModelError>,
+    CallError,
+> {
     let rec = CallRecorder::new(plugin, "models", None);
     let Prepared::Model { pre } = &plugin.prepared else {
         return Err(rec.failed("not a model adapter"));
     };
-    let (mut store, _, stderr) =
-        plugin_store(registry, plugin, &CallContext::default(), Arc::new(DetachedServices), injected)
-            .map_err(|e| rec.failed(format!("{e:#}")))?;
+    let (mut store, _, stderr) = plugin_store(
+        registry,
+        plugin,
+        &CallContext::default(),
+        Arc::new(DetachedServices),
+        injected,
+    )
+    .map_err(|e| rec.failed(format!("{e:#}")))?;
     let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
         let adapter = pre.instantiate_async(&mut store).await?;
-        adapter.hearth_plugin_adapter().call_models(&mut store, settings).await
+        adapter
+            .hearth_plugin_adapter()
+            .call_models(&mut store, settings)
+            .await
     })
     .await;
     let outcome = match result {
         Ok(Ok(list)) => Ok(list),
         Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
-        Err(_) => Err(CallError::Timeout { plugin: plugin.label(), ms: plugin.grants.limits.timeout_ms }),
+        Err(_) => Err(CallError::Timeout {
+            plugin: plugin.label(),
+            ms: plugin.grants.limits.timeout_ms,
+        }),
     };
     let peak = store.data().limits.peak_memory;
     rec.finish(registry, peak, outcome.as_ref().err());

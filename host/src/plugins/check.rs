@@ -40,8 +40,14 @@ pub fn shape(engine: &Engine, component: &Component) -> ComponentShape {
             _ => Vec::new(),
         },
     };
-    let imports = ty.imports(engine).map(|(name, item)| entry(name, item.ty)).collect();
-    let exports = ty.exports(engine).map(|(name, item)| entry(name, item.ty)).collect();
+    let imports = ty
+        .imports(engine)
+        .map(|(name, item)| entry(name, item.ty))
+        .collect();
+    let exports = ty
+        .exports(engine)
+        .map(|(name, item)| entry(name, item.ty))
+        .collect();
     ComponentShape { imports, exports }
 }
 
@@ -62,9 +68,13 @@ fn allowed_import(kind: PluginKind, name: &str) -> bool {
     let unversioned = name.split('@').next().unwrap_or(name);
     match kind {
         PluginKind::Policy => false,
-        PluginKind::Tool => unversioned.starts_with("wasi:") || unversioned.starts_with("hearth:plugin/"),
+        PluginKind::Tool => {
+            unversioned.starts_with("wasi:") || unversioned.starts_with("hearth:plugin/")
+        }
         PluginKind::Model => {
-            unversioned.starts_with("wasi:") || unversioned == "hearth:plugin/log" || unversioned == "hearth:plugin/types"
+            unversioned.starts_with("wasi:")
+                || unversioned == "hearth:plugin/log"
+                || unversioned == "hearth:plugin/types"
         }
     }
 }
@@ -83,7 +93,10 @@ pub fn detect_kind(shape: &ComponentShape) -> Option<PluginKind> {
         .into_iter()
         .find(|kind| {
             let (iface, _) = required_export(*kind);
-            shape.exports.iter().any(|e| compatible_version(&e.name, iface))
+            shape
+                .exports
+                .iter()
+                .any(|e| compatible_version(&e.name, iface))
         })
 }
 
@@ -91,7 +104,11 @@ pub fn detect_kind(shape: &ComponentShape) -> Option<PluginKind> {
 pub fn problems(shape: &ComponentShape, kind: PluginKind) -> Vec<String> {
     let mut problems = Vec::new();
     let (iface, functions) = required_export(kind);
-    match shape.exports.iter().find(|e| compatible_version(&e.name, iface)) {
+    match shape
+        .exports
+        .iter()
+        .find(|e| compatible_version(&e.name, iface))
+    {
         None => {
             let found: Vec<&str> = shape.exports.iter().map(|e| e.name.as_str()).collect();
             problems.push(format!(
@@ -102,8 +119,14 @@ pub fn problems(shape: &ComponentShape, kind: PluginKind) -> Vec<String> {
             ));
         }
         Some(export) => {
-            for f in functions.iter().filter(|f| !export.functions.iter().any(|g| g == *f)) {
-                problems.push(format!("export `{}` is missing function `{f}`", export.name));
+            for f in functions
+                .iter()
+                .filter(|f| !export.functions.iter().any(|g| g == *f))
+            {
+                problems.push(format!(
+                    "export `{}` is missing function `{f}`",
+                    export.name
+                ));
             }
         }
     }
@@ -124,4 +147,111 @@ pub fn problems(shape: &ComponentShape, kind: PluginKind) -> Vec<String> {
         });
     }
     problems
+}
+
+/// What a file is, judged by its first bytes, when it is not a loadable component.
+pub fn not_a_component(bytes: &[u8]) -> Option<&'static str> {
+    const CORE: [u8; 4] = [1, 0, 0, 0];
+    match bytes {
+        [0, b'a', b's', b'm', version @ ..] if version.starts_with(&CORE) => Some(
+            "a core WebAssembly module, not a component: build tools and model adapters for wasm32-wasip2 \
+             (which emits components), or wrap a module with `wasm-tools component new`",
+        ),
+        [0, b'a', b's', b'm', ..] => None,
+        _ if looks_like_wat(bytes) => None,
+        _ => Some(
+            "not WebAssembly: a component starts with the bytes `\\0asm` (or is WAT text starting with `(component`)",
+        ),
+    }
+}
+
+fn looks_like_wat(bytes: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return false;
+    };
+    let mut rest = text.trim_start();
+    // Skip leading `;;` line comments and `(; ;)` block comments.
+    loop {
+        if let Some(after) = rest.strip_prefix(";;") {
+            rest = after.split_once('\n').map_or("", |(_, r)| r).trim_start();
+        } else if let Some(after) = rest.strip_prefix("(;") {
+            rest = after.split_once(";)").map_or("", |(_, r)| r).trim_start();
+        } else {
+            break;
+        }
+    }
+    rest.starts_with('(')
+}
+
+/// Loads a component as a plugin of `manifest`'s kind would be loaded, without the cache
+/// or the audit log, and instantiates it once: this checks the types of its exports
+/// against the world (names alone are checked by [`problems`]) and, for tools, runs
+/// `describe` and validates the tool specs. Returns the tool names (empty for other kinds).
+pub async fn trial_load(
+    engine: &Engine,
+    manifest: super::Manifest,
+    bytes: std::sync::Arc<[u8]>,
+    origin: super::PluginOrigin,
+) -> anyhow::Result<Vec<String>> {
+    use super::registry::Prepared;
+    use anyhow::Context as _;
+    let cache = super::cache::ComponentCache::new(engine, None);
+    let mut registry = super::PluginRegistry::new(
+        engine.clone(),
+        cache,
+        super::audit::AuditLog::disabled(),
+        Default::default(),
+    )?;
+    let source = super::PluginSource {
+        manifest,
+        bytes,
+        origin,
+    };
+    let plugin = registry
+        .load(source)
+        .await?
+        .context("the plugin is disabled")?;
+    let deadline = super::engine::ticks_for(std::time::Duration::from_millis(
+        plugin.grants.limits.timeout_ms,
+    ));
+    let limits = || super::limiter::CallLimiter::new(plugin.grants.limits.memory_bytes);
+    match &plugin.prepared {
+        // `describe` already ran in a fresh instance of the typed bindings.
+        Prepared::Tool { specs, .. } => return Ok(specs.iter().map(|s| s.name.clone()).collect()),
+        Prepared::Policy { pre } => {
+            let mut store =
+                wasmtime::Store::new(engine, super::state::PolicyState { limits: limits() });
+            store.limiter(|s| &mut s.limits);
+            store.set_epoch_deadline(deadline);
+            pre.instantiate_async(&mut store)
+                .await
+                .map_err(anyhow::Error::from)?;
+        }
+        Prepared::Model { pre } => {
+            let (wasi, _) = super::grants::build_wasi(
+                &plugin.grants,
+                &super::CallContext::default(),
+                wasmtime_wasi::p2::pipe::MemoryOutputPipe::new(4096),
+            )?;
+            let state = super::state::PluginState {
+                plugin_id: plugin.manifest.id.as_str().into(),
+                wasi,
+                http: wasmtime_wasi_http::WasiHttpCtx::new(),
+                table: wasmtime::component::ResourceTable::new(),
+                gate: super::egress::EgressGate::default(),
+                limits: limits(),
+                exec_granted: false,
+                services: std::sync::Arc::new(super::state::DetachedServices),
+                progress_bytes: 0,
+                max_output_bytes: plugin.grants.limits.max_output_bytes,
+            };
+            let mut store = wasmtime::Store::new(engine, state);
+            store.limiter(|s| &mut s.limits);
+            store.set_epoch_deadline(deadline);
+            pre.instantiate_async(&mut store)
+                .await
+                .map_err(anyhow::Error::from)?;
+        }
+    }
+    Ok(Vec::new())
 }

@@ -69,7 +69,11 @@ impl EgressGate {
 
     fn record(&self, destination: &str, allowed: bool, reason: Option<String>) {
         if let Ok(mut r) = self.records.lock() {
-            r.push(EgressRecord { destination: destination.to_string(), allowed, reason });
+            r.push(EgressRecord {
+                destination: destination.to_string(),
+                allowed,
+                reason,
+            });
         }
     }
 
@@ -100,13 +104,19 @@ impl EgressGate {
             .await
             .map_err(|e| {
                 (
-                    HttpError::DnsError { rcode: Some(e.to_string()), info_code: None },
+                    HttpError::DnsError {
+                        rcode: Some(e.to_string()),
+                        info_code: None,
+                    },
                     format!("cannot resolve {host}: {e}"),
                 )
             })?
             .collect();
         let first = *addrs.first().ok_or_else(|| {
-            (HttpError::DestinationNotFound, format!("{host} has no addresses"))
+            (
+                HttpError::DestinationNotFound,
+                format!("{host} has no addresses"),
+            )
         })?;
         if !rule.names_address_explicitly()
             && let Some(bad) = addrs.iter().find(|a| is_non_public(a.ip()))
@@ -138,7 +148,9 @@ impl WasiHttpHooks for EgressGate {
             let uri = request.uri().clone();
             let scheme = uri.scheme_str().unwrap_or("https").to_ascii_lowercase();
             let host = uri.host().unwrap_or_default().to_string();
-            let port = uri.port_u16().unwrap_or(if scheme == "http" { 80 } else { 443 });
+            let port = uri
+                .port_u16()
+                .unwrap_or(if scheme == "http" { 80 } else { 443 });
             let destination = format!("{scheme}://{host}:{port}");
             let rule = match gate.admit(&scheme, &host, port) {
                 Ok(rule) => rule,
@@ -177,7 +189,10 @@ impl WasiHttpHooks for EgressGate {
             gate.record(&destination, true, None);
             let (response, io) = wasmtime_wasi_http::default_send_request(request, options).await?;
             use http_body_util::BodyExt;
-            Ok((response.map(BodyExt::boxed_unsync), Box::new(io) as IoFuture))
+            Ok((
+                response.map(BodyExt::boxed_unsync),
+                Box::new(io) as IoFuture,
+            ))
         })
     }
 }

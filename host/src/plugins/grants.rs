@@ -41,7 +41,9 @@ impl SandboxMode {
 pub struct OperatorGrant {
     /// False disables the plugin entirely.
     pub enabled: bool,
-    /// What it may use. `workspace` defaults to `write`, i.e. "as the sandbox mode allows".
+    /// What it may use. `workspace` defaults to `write`, i.e. "as the sandbox mode allows",
+    /// also when a `grants` table is written without it.
+    #[serde(deserialize_with = "operator_capabilities")]
     pub grants: Capabilities,
     /// Operator caps on its limits.
     pub limits: Limits,
@@ -51,10 +53,45 @@ impl Default for OperatorGrant {
     fn default() -> Self {
         OperatorGrant {
             enabled: true,
-            grants: Capabilities { workspace: Access::Write, ..Capabilities::default() },
+            grants: Capabilities {
+                workspace: Access::Write,
+                ..Capabilities::default()
+            },
             limits: Limits::default(),
         }
     }
+}
+
+/// Reads `[plugins."<id>".grants]`. Unlike a manifest's requests, where a missing
+/// `workspace` means none, a grants table that does not mention `workspace` leaves it at
+/// `write` (the sandbox mode still caps it): granting a plugin network access must not
+/// silently take its workspace away.
+fn operator_capabilities<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Capabilities, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Granted {
+        #[serde(default = "write_access")]
+        workspace: Access,
+        #[serde(default)]
+        dirs: Vec<DirAccess>,
+        #[serde(default)]
+        network: Vec<String>,
+        #[serde(default)]
+        env: Vec<String>,
+        #[serde(default)]
+        exec: bool,
+    }
+    fn write_access() -> Access {
+        Access::Write
+    }
+    let g = Granted::deserialize(d)?;
+    Ok(Capabilities {
+        workspace: g.workspace,
+        dirs: g.dirs,
+        network: g.network,
+        env: g.env,
+        exec: g.exec,
+    })
 }
 
 /// Capabilities a plugin holds, independent of any thread.
@@ -78,7 +115,10 @@ pub struct PluginGrants {
     pub limits: EffectiveLimits,
 }
 
-fn rule_texts<S: serde::Serializer>(rules: &Arc<Vec<NetworkRule>>, s: S) -> Result<S::Ok, S::Error> {
+fn rule_texts<S: serde::Serializer>(
+    rules: &Arc<Vec<NetworkRule>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     s.collect_seq(rules.iter().map(|r| r.text.as_str()))
 }
 
@@ -105,18 +145,31 @@ impl PluginGrants {
                     .map(|g| g.access.min(want.access))
                     .max()
                     .filter(|a| *a != Access::None)
-                    .map(|access| DirAccess { path: want.path.clone(), access })
+                    .map(|access| DirAccess {
+                        path: want.path.clone(),
+                        access,
+                    })
             })
             .collect();
         let requested = parse_rules(&req.network, &format!("plugin {}'s", manifest.id))?;
-        let operator_rules = parse_rules(&granted.network, &format!("the operator's {}", manifest.id))?;
-        let network_granted = if requested.is_empty() { Vec::new() } else { operator_rules };
+        let operator_rules =
+            parse_rules(&granted.network, &format!("the operator's {}", manifest.id))?;
+        let network_granted = if requested.is_empty() {
+            Vec::new()
+        } else {
+            operator_rules
+        };
         Ok(PluginGrants {
             workspace: req.workspace.min(granted.workspace),
             dirs,
             network_requested: Arc::new(requested),
             network_granted: Arc::new(network_granted),
-            env: req.env.iter().filter(|n| granted.env.contains(n)).cloned().collect(),
+            env: req
+                .env
+                .iter()
+                .filter(|n| granted.env.contains(n))
+                .cloned()
+                .collect(),
             exec: req.exec && granted.exec,
             limits: Limits::resolve(manifest.kind, &manifest.limits, &operator.limits),
         })
@@ -152,6 +205,16 @@ fn perms(access: Access) -> Option<FsPerms> {
     }
 }
 
+/// `read` or `write`, as capabilities are written in the audit log. (Only the access is
+/// lower-cased: paths keep their case.)
+fn access_name(access: Access) -> &'static str {
+    match access {
+        Access::None => "none",
+        Access::Read => "read",
+        Access::Write => "write",
+    }
+}
+
 fn preopen(builder: &mut WasiCtxBuilder, path: &Path, access: Access) -> Result<()> {
     if let Some(p) = perms(access) {
         let guest = path.to_string_lossy();
@@ -171,22 +234,30 @@ pub fn build_wasi(
     stderr: wasmtime_wasi::p2::pipe::MemoryOutputPipe,
 ) -> Result<(WasiCtx, Vec<String>)> {
     let mut builder = WasiCtxBuilder::new();
-    builder.allow_tcp(false).allow_udp(false).allow_ip_name_lookup(false).stderr(stderr);
+    builder
+        .allow_tcp(false)
+        .allow_udp(false)
+        .allow_ip_name_lookup(false)
+        .stderr(stderr);
     let mut used = Vec::new();
     if let Some(ws) = &ctx.workspace {
         let access = grants.workspace_access(ctx.sandbox);
         if ctx.sandbox == SandboxMode::DangerFullAccess && access != Access::None {
             preopen(&mut builder, Path::new("/"), access)?;
-            used.push(format!("fs:/:{access:?}").to_lowercase());
+            used.push(format!("fs:/:{}", access_name(access)));
         }
         preopen(&mut builder, ws, access)?;
         if access != Access::None {
-            used.push(format!("fs:{}:{access:?}", ws.display()).to_lowercase());
+            used.push(format!("fs:{}:{}", ws.display(), access_name(access)));
         }
     }
     for dir in &grants.dirs {
         preopen(&mut builder, &dir.path, dir.access)?;
-        used.push(format!("fs:{}:{:?}", dir.path.display(), dir.access).to_lowercase());
+        used.push(format!(
+            "fs:{}:{}",
+            dir.path.display(),
+            access_name(dir.access)
+        ));
     }
     for name in &grants.env {
         if let Ok(value) = std::env::var(name) {
@@ -221,7 +292,10 @@ mod tests {
     fn effective_is_the_intersection() {
         let m = manifest(Capabilities {
             workspace: Access::Write,
-            dirs: vec![DirAccess { path: "/data/x".into(), access: Access::Write }],
+            dirs: vec![DirAccess {
+                path: "/data/x".into(),
+                access: Access::Write,
+            }],
             network: vec!["http://127.0.0.1:*".into()],
             env: vec!["A".into(), "B".into()],
             exec: true,
@@ -230,7 +304,10 @@ mod tests {
             enabled: true,
             grants: Capabilities {
                 workspace: Access::Read,
-                dirs: vec![DirAccess { path: "/data".into(), access: Access::Read }],
+                dirs: vec![DirAccess {
+                    path: "/data".into(),
+                    access: Access::Read,
+                }],
                 network: vec!["http://127.0.0.1:8080".into()],
                 env: vec!["B".into(), "C".into()],
                 exec: false,
@@ -239,10 +316,29 @@ mod tests {
         };
         let g = PluginGrants::resolve(&m, &op).unwrap();
         assert_eq!(g.workspace, Access::Read);
-        assert_eq!(g.dirs, vec![DirAccess { path: "/data/x".into(), access: Access::Read }]);
+        assert_eq!(
+            g.dirs,
+            vec![DirAccess {
+                path: "/data/x".into(),
+                access: Access::Read
+            }]
+        );
         assert_eq!(g.env, vec!["B".to_string()]);
         assert!(!g.exec);
         assert_eq!(g.network_granted.len(), 1);
+    }
+
+    #[test]
+    fn a_grants_table_without_workspace_keeps_the_workspace() {
+        let op: OperatorGrant =
+            toml::from_str("[grants]\nnetwork = [\"https://x.dev\"]\n").unwrap();
+        assert_eq!(op.grants.workspace, Access::Write);
+        assert_eq!(op.grants.network.len(), 1);
+        let op: OperatorGrant = toml::from_str("[grants]\nworkspace = \"none\"\n").unwrap();
+        assert_eq!(op.grants.workspace, Access::None);
+        assert!(toml::from_str::<OperatorGrant>("[grants]\nworkspaces = \"read\"\n").is_err());
+        let op: OperatorGrant = toml::from_str("enabled = false\n").unwrap();
+        assert_eq!(op.grants.workspace, Access::Write);
     }
 
     #[test]
@@ -257,6 +353,9 @@ mod tests {
         let g = PluginGrants::resolve(&m, &OperatorGrant::default()).unwrap();
         assert!(g.network_granted.is_empty() && g.env.is_empty() && !g.exec);
         assert_eq!(g.workspace_access(SandboxMode::ReadOnly), Access::Read);
-        assert_eq!(g.workspace_access(SandboxMode::WorkspaceWrite), Access::Write);
+        assert_eq!(
+            g.workspace_access(SandboxMode::WorkspaceWrite),
+            Access::Write
+        );
     }
 }

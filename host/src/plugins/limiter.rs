@@ -19,7 +19,11 @@ const MAX_TABLE_ELEMENTS: usize = 1 << 20;
 impl CallLimiter {
     /// A limiter capping each memory at `memory_cap` bytes.
     pub fn new(memory_cap: u64) -> Self {
-        CallLimiter { memory_cap: memory_cap as usize, peak_memory: 0, memory_denied: false }
+        CallLimiter {
+            memory_cap: memory_cap as usize,
+            peak_memory: 0,
+            memory_denied: false,
+        }
     }
 }
 

@@ -31,9 +31,18 @@ pub struct LoadOptions {
 }
 
 /// Loads every plugin. A plugin that fails to load is reported, never fatal.
-pub async fn load_registry(config: &Config, options: &LoadOptions) -> Result<(PluginRegistry, Vec<LoadFailure>)> {
+pub async fn load_registry(
+    config: &Config,
+    options: &LoadOptions,
+) -> Result<(PluginRegistry, Vec<LoadFailure>)> {
     let engine = shared_engine()?;
-    let cache = ComponentCache::new(&engine, options.home.as_ref().map(|h| h.join("cache").join("components")));
+    let cache = ComponentCache::new(
+        &engine,
+        options
+            .home
+            .as_ref()
+            .map(|h| h.join("cache").join("components")),
+    );
     let audit = match &options.home {
         Some(home) => AuditLog::open(&home.join("audit"))?,
         None => AuditLog::disabled(),
@@ -48,7 +57,10 @@ pub async fn load_registry(config: &Config, options: &LoadOptions) -> Result<(Pl
     for dir in dirs {
         match PluginSource::scan_dir(dir) {
             Ok(found) => sources.extend(found),
-            Err(err) => failures.push(LoadFailure { source: dir.display().to_string(), error: format!("{err:#}") }),
+            Err(err) => failures.push(LoadFailure {
+                source: dir.display().to_string(),
+                error: format!("{err:#}"),
+            }),
         }
     }
     for source in sources {
@@ -57,12 +69,18 @@ pub async fn load_registry(config: &Config, options: &LoadOptions) -> Result<(Pl
                 let id = source.manifest.id.clone();
                 if let Err(err) = registry.load(source).await {
                     tracing::error!(plugin = %id, "{err:#}");
-                    failures.push(LoadFailure { source: id, error: format!("{err:#}") });
+                    failures.push(LoadFailure {
+                        source: id,
+                        error: format!("{err:#}"),
+                    });
                 }
             }
             Err(err) => {
                 tracing::error!("{err:#}");
-                failures.push(LoadFailure { source: "plugin directory".into(), error: format!("{err:#}") });
+                failures.push(LoadFailure {
+                    source: "plugin directory".into(),
+                    error: format!("{err:#}"),
+                });
             }
         }
     }

@@ -39,7 +39,9 @@ impl std::fmt::Display for PluginKind {
 }
 
 /// Read or read-write access to a directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Access {
     /// No access at all.
@@ -232,9 +234,7 @@ mod tests {
     #[test]
     fn rejects_bad_ids_unknown_keys_and_impure_policies() {
         assert!(Manifest::parse("id = \"a b\"\nversion = \"1\"\nkind = \"tool\"").is_err());
-        assert!(
-            Manifest::parse("id = \"a\"\nversion = \"1\"\nkind = \"tool\"\nwhat = 1").is_err()
-        );
+        assert!(Manifest::parse("id = \"a\"\nversion = \"1\"\nkind = \"tool\"\nwhat = 1").is_err());
         let err = Manifest::parse(
             "id = \"p\"\nversion = \"1\"\nkind = \"policy\"\n[requests]\nexec = true",
         )
@@ -244,8 +244,16 @@ mod tests {
 
     #[test]
     fn limits_take_the_smaller_of_plugin_and_operator() {
-        let plugin = Limits { memory_mb: Some(64), timeout_ms: None, max_output_bytes: Some(10) };
-        let operator = Limits { memory_mb: Some(16), timeout_ms: Some(5), max_output_bytes: None };
+        let plugin = Limits {
+            memory_mb: Some(64),
+            timeout_ms: None,
+            max_output_bytes: Some(10),
+        };
+        let operator = Limits {
+            memory_mb: Some(16),
+            timeout_ms: Some(5),
+            max_output_bytes: None,
+        };
         let l = Limits::resolve(PluginKind::Tool, &plugin, &operator);
         assert_eq!(l.memory_bytes, 16 << 20);
         assert_eq!(l.timeout_ms, 5);

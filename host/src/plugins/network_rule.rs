@@ -73,7 +73,12 @@ impl NetworkRule {
         } else {
             HostPattern::Exact(host)
         };
-        Ok(NetworkRule { scheme, host, port, text: trimmed.to_string() })
+        Ok(NetworkRule {
+            scheme,
+            host,
+            port,
+            text: trimmed.to_string(),
+        })
     }
 
     /// Whether a request to `scheme://host:port` fits this rule.
@@ -88,7 +93,10 @@ impl NetworkRule {
         {
             return false;
         }
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
         match &self.host {
             HostPattern::Any => true,
             HostPattern::Exact(h) => h.trim_start_matches('[').trim_end_matches(']') == host,
@@ -102,7 +110,10 @@ impl NetworkRule {
         match &self.host {
             HostPattern::Exact(h) => {
                 h == "localhost"
-                    || h.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok()
+                    || h.trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .parse::<IpAddr>()
+                        .is_ok()
             }
             _ => false,
         }

@@ -3,7 +3,9 @@
 //! plugin, and keeps each tool plugin's specs.
 
 use super::audit::AuditLog;
-use super::bindings::{model::ModelAdapterPre, policy::PolicyPluginPre, tool::ToolPre, types::ToolSpec};
+use super::bindings::{
+    model::ModelAdapterPre, policy::PolicyPluginPre, tool::ToolPre, types::ToolSpec,
+};
 use super::cache::{ComponentCache, LoadSource, digest};
 use super::check;
 use super::grants::{OperatorGrant, PluginGrants};
@@ -48,7 +50,10 @@ impl PluginSource {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         entries.sort();
-        Ok(entries.into_iter().map(|p| Self::from_manifest_path(&p)).collect())
+        Ok(entries
+            .into_iter()
+            .map(|p| Self::from_manifest_path(&p))
+            .collect())
     }
 
     /// Reads one plugin from its manifest path.
@@ -62,16 +67,27 @@ impl PluginSource {
             None => path.with_extension("wasm"),
         };
         let bytes = std::fs::read(&component).with_context(|| {
-            format!("plugin {}: cannot read component {}", manifest.id, component.display())
+            format!(
+                "plugin {}: cannot read component {}",
+                manifest.id,
+                component.display()
+            )
         })?;
-        Ok(PluginSource { manifest, bytes: bytes.into(), origin: PluginOrigin::Directory(path.to_path_buf()) })
+        Ok(PluginSource {
+            manifest,
+            bytes: bytes.into(),
+            origin: PluginOrigin::Directory(path.to_path_buf()),
+        })
     }
 }
 
 /// The prepared instance of a plugin, by kind.
 pub enum Prepared {
     /// A tool plugin and the tools it described at load.
-    Tool { pre: ToolPre<PluginState>, specs: Vec<ToolSpec> },
+    Tool {
+        pre: ToolPre<PluginState>,
+        specs: Vec<ToolSpec>,
+    },
     /// A policy plugin.
     Policy { pre: PolicyPluginPre<PolicyState> },
     /// A model adapter.
@@ -129,8 +145,15 @@ impl Linkers {
         wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut tool)?;
         let mut model = tool.clone();
         super::bindings::tool::Tool::add_to_linker::<_, HasSelf<PluginState>>(&mut tool, |s| s)?;
-        super::bindings::model::ModelAdapter::add_to_linker::<_, HasSelf<PluginState>>(&mut model, |s| s)?;
-        Ok(Linkers { tool, policy: Linker::new(engine), model })
+        super::bindings::model::ModelAdapter::add_to_linker::<_, HasSelf<PluginState>>(
+            &mut model,
+            |s| s,
+        )?;
+        Ok(Linkers {
+            tool,
+            policy: Linker::new(engine),
+            model,
+        })
     }
 }
 
@@ -156,7 +179,14 @@ impl PluginRegistry {
         operator: HashMap<String, OperatorGrant>,
     ) -> Result<Self> {
         let linkers = Linkers::new(&engine)?;
-        Ok(PluginRegistry { engine, cache, audit, linkers, operator, plugins: BTreeMap::new() })
+        Ok(PluginRegistry {
+            engine,
+            cache,
+            audit,
+            linkers,
+            operator,
+            plugins: BTreeMap::new(),
+        })
     }
 
     /// Loads a plugin, replacing any loaded plugin with the same id. Disabled plugins are
@@ -175,12 +205,14 @@ impl PluginRegistry {
             .with_context(|| format!("cannot load plugin {id}"))?;
         if let Prepared::Tool { specs, .. } = &plugin.prepared {
             for spec in specs {
-                if let Some(other) = self
-                    .plugins
-                    .values()
-                    .find(|p| p.manifest.id != id && p.tool_specs().iter().any(|s| s.name == spec.name))
-                {
-                    bail!("plugin {id}: tool `{}` is already provided by {}", spec.name, other.manifest.id);
+                if let Some(other) = self.plugins.values().find(|p| {
+                    p.manifest.id != id && p.tool_specs().iter().any(|s| s.name == spec.name)
+                }) {
+                    bail!(
+                        "plugin {id}: tool `{}` is already provided by {}",
+                        spec.name,
+                        other.manifest.id
+                    );
                 }
             }
         }
@@ -190,7 +222,11 @@ impl PluginRegistry {
         Ok(Some(plugin))
     }
 
-    async fn prepare(&self, source: PluginSource, operator: &OperatorGrant) -> Result<LoadedPlugin> {
+    async fn prepare(
+        &self,
+        source: PluginSource,
+        operator: &OperatorGrant,
+    ) -> Result<LoadedPlugin> {
         let manifest = source.manifest;
         let digest = digest(&source.bytes);
         let started = Instant::now();
@@ -199,22 +235,44 @@ impl PluginRegistry {
         let shape = check::shape(&self.engine, &component);
         let problems = check::problems(&shape, manifest.kind);
         if !problems.is_empty() {
-            bail!("component does not fit the {} world:\n  - {}", manifest.kind, problems.join("\n  - "));
+            bail!(
+                "component does not fit the {} world:\n  - {}",
+                manifest.kind,
+                problems.join("\n  - ")
+            );
         }
         let grants = PluginGrants::resolve(&manifest, operator)?;
         let prepared = match manifest.kind {
             PluginKind::Tool => {
-                let pre = ToolPre::new(self.linkers.tool.instantiate_pre(&component).map_err(anyhow::Error::from)?)
-                    .map_err(anyhow::Error::from)?;
-                Prepared::Tool { pre, specs: Vec::new() }
+                let pre = ToolPre::new(
+                    self.linkers
+                        .tool
+                        .instantiate_pre(&component)
+                        .map_err(anyhow::Error::from)?,
+                )
+                .map_err(anyhow::Error::from)?;
+                Prepared::Tool {
+                    pre,
+                    specs: Vec::new(),
+                }
             }
             PluginKind::Policy => Prepared::Policy {
-                pre: PolicyPluginPre::new(self.linkers.policy.instantiate_pre(&component).map_err(anyhow::Error::from)?)
-                    .map_err(anyhow::Error::from)?,
+                pre: PolicyPluginPre::new(
+                    self.linkers
+                        .policy
+                        .instantiate_pre(&component)
+                        .map_err(anyhow::Error::from)?,
+                )
+                .map_err(anyhow::Error::from)?,
             },
             PluginKind::Model => Prepared::Model {
-                pre: ModelAdapterPre::new(self.linkers.model.instantiate_pre(&component).map_err(anyhow::Error::from)?)
-                    .map_err(anyhow::Error::from)?,
+                pre: ModelAdapterPre::new(
+                    self.linkers
+                        .model
+                        .instantiate_pre(&component)
+                        .map_err(anyhow::Error::from)?,
+                )
+                .map_err(anyhow::Error::from)?,
             },
         };
         let mut plugin = LoadedPlugin {
@@ -250,13 +308,20 @@ impl PluginRegistry {
     /// The plugin providing a tool, with the tool's spec.
     pub fn tool(&self, name: &str) -> Option<(Arc<LoadedPlugin>, ToolSpec)> {
         self.plugins.values().find_map(|p| {
-            p.tool_specs().iter().find(|s| s.name == name).map(|s| (p.clone(), s.clone()))
+            p.tool_specs()
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| (p.clone(), s.clone()))
         })
     }
 
     /// Loaded plugins of a kind.
     pub fn of_kind(&self, kind: PluginKind) -> Vec<Arc<LoadedPlugin>> {
-        self.plugins.values().filter(|p| p.manifest.kind == kind).cloned().collect()
+        self.plugins
+            .values()
+            .filter(|p| p.manifest.kind == kind)
+            .cloned()
+            .collect()
     }
 
     /// Fails with a helpful message when a plugin id is unknown.
@@ -272,14 +337,20 @@ fn validate_specs(specs: &[ToolSpec]) -> Result<()> {
     for spec in specs {
         let name_ok = !spec.name.is_empty()
             && spec.name.len() <= 64
-            && spec.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            && spec
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !name_ok {
             bail!("tool name {:?} must match [a-zA-Z0-9_-]{{1,64}}", spec.name);
         }
         let schema: serde_json::Value = serde_json::from_str(&spec.parameters)
             .with_context(|| format!("tool `{}`: parameters is not JSON", spec.name))?;
         if schema.get("type").and_then(|t| t.as_str()) != Some("object") {
-            bail!("tool `{}`: parameters must be a JSON Schema of type object", spec.name);
+            bail!(
+                "tool `{}`: parameters must be a JSON Schema of type object",
+                spec.name
+            );
         }
     }
     Ok(())

@@ -4,10 +4,10 @@
 use super::bindings::tool::hearth::plugin::{approval, exec, log, progress};
 use super::bindings::types::{Action, Approval, LogLevel};
 use super::egress::EgressGate;
+use super::limiter::CallLimiter;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use super::limiter::CallLimiter;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
@@ -73,13 +73,20 @@ pub struct PluginState {
 
 impl WasiView for PluginState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
 impl WasiHttpView for PluginState {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
-        WasiHttpCtxView { hooks: &mut self.gate, table: &mut self.table, ctx: &mut self.http }
+        WasiHttpCtxView {
+            hooks: &mut self.gate,
+            table: &mut self.table,
+            ctx: &mut self.http,
+        }
     }
 }
 

@@ -214,7 +214,12 @@ fn sample_items() -> Vec<ThreadItem> {
                 duration_ms: None,
             },
         ),
-        ThreadItem::new("plan-1", ThreadItemDetails::Plan { text: "1. a".into() }),
+        ThreadItem::new(
+            "plan-1",
+            ThreadItemDetails::Plan {
+                text: "1. a".into(),
+            },
+        ),
         ThreadItem::new("c1", ThreadItemDetails::ContextCompaction),
     ]
 }
@@ -256,7 +261,10 @@ fn item_wire_shape_is_flat_and_camel_case() {
     assert_eq!(json["exitCode"], Value::Null);
     assert_eq!(json["startedAtMs"], Value::Null);
     let text = to_json(&UserInput::text("x"));
-    assert_eq!(text, json!({"type": "text", "text": "x", "text_elements": []}));
+    assert_eq!(
+        text,
+        json!({"type": "text", "text": "x", "text_elements": []})
+    );
     let update = to_json(&PatchChangeKind::Update { move_path: None });
     assert_eq!(update, json!({"type": "update", "move_path": null}));
 }
@@ -269,7 +277,9 @@ fn codex_transcript_items_parse() {
         "questions": null, "startedAtMs": 1795690266038_i64, "completedAtMs": 1795690266038_i64});
     let item: ThreadItem = serde_json::from_value(raw).unwrap();
     assert_eq!(item.id, "msg_resp_1_0");
-    assert!(matches!(item.details, ThreadItemDetails::AgentMessage { ref text, .. } if text == "Hello there"));
+    assert!(
+        matches!(item.details, ThreadItemDetails::AgentMessage { ref text, .. } if text == "Hello there")
+    );
     let raw = json!({"type": "userMessage", "id": "u", "clientId": null,
         "content": [{"type": "text", "text": "hello", "text_elements": []}],
         "startedAtMs": 1, "completedAtMs": null});
@@ -634,13 +644,15 @@ fn notifications_validate() {
             turn_id: "t1".into(),
             started_at_ms: 1,
         }));
-        notifications.push(ServerNotification::ItemCompleted(ItemCompletedNotification {
-            item,
-            thread_id: tid.clone(),
-            turn_id: "t1".into(),
-            completed_at_ms: 2,
-            content_token_count: None,
-        }));
+        notifications.push(ServerNotification::ItemCompleted(
+            ItemCompletedNotification {
+                item,
+                thread_id: tid.clone(),
+                turn_id: "t1".into(),
+                completed_at_ms: 2,
+                content_token_count: None,
+            },
+        ));
     }
     for notification in &notifications {
         assert_notification(notification);
@@ -708,7 +720,8 @@ fn approval_requests_and_decisions_validate() {
             back.decision.is_approved(),
             !matches!(
                 back.decision,
-                CommandExecutionApprovalDecision::Decline | CommandExecutionApprovalDecision::Cancel
+                CommandExecutionApprovalDecision::Decline
+                    | CommandExecutionApprovalDecision::Cancel
             )
         );
     }
@@ -732,9 +745,10 @@ fn approval_requests_and_decisions_validate() {
 
 #[test]
 fn client_params_tolerate_extras_and_absent_optionals() {
-    let params: ThreadStartParams =
-        serde_json::from_value(json!({"cwd": "/p", "someFutureField": {"x": 1}, "sandbox": "read-only"}))
-            .unwrap();
+    let params: ThreadStartParams = serde_json::from_value(
+        json!({"cwd": "/p", "someFutureField": {"x": 1}, "sandbox": "read-only"}),
+    )
+    .unwrap();
     assert_eq!(params.cwd.as_deref(), Some("/p"));
     assert_eq!(params.sandbox, Some(SandboxMode::ReadOnly));
     assert_eq!(params.service_tier, None);
@@ -780,9 +794,15 @@ fn client_params_tolerate_extras_and_absent_optionals() {
 
     // The samples a schema-conforming client sends all parse.
     for (method, params) in [
-        ("thread/read", json!({"threadId": "th", "includeTurns": true})),
+        (
+            "thread/read",
+            json!({"threadId": "th", "includeTurns": true}),
+        ),
         ("thread/name/set", json!({"threadId": "th", "name": "n"})),
-        ("thread/revert", json!({"threadId": "th", "beforeTurnId": "t1"})),
+        (
+            "thread/revert",
+            json!({"threadId": "th", "beforeTurnId": "t1"}),
+        ),
         ("turn/interrupt", json!({"threadId": "th", "turnId": "t1"})),
         (
             "turn/steer",
@@ -800,24 +820,45 @@ fn client_params_tolerate_extras_and_absent_optionals() {
 #[test]
 fn wrong_types_give_readable_serde_errors() {
     let err = serde_json::from_value::<ThreadListParams>(json!({"limit": "x"})).unwrap_err();
-    assert!(err.to_string().contains("invalid type: string \"x\""), "{err}");
+    assert!(
+        err.to_string().contains("invalid type: string \"x\""),
+        "{err}"
+    );
     let err = serde_json::from_value::<TurnStartParams>(json!({"input": []})).unwrap_err();
-    assert!(err.to_string().contains("missing field `threadId`"), "{err}");
+    assert!(
+        err.to_string().contains("missing field `threadId`"),
+        "{err}"
+    );
     let err = serde_json::from_value::<ThreadStartParams>(json!({"sandbox": "workspaceWrite"}))
         .unwrap_err();
-    assert!(err.to_string().contains("unknown variant `workspaceWrite`"), "{err}");
+    assert!(
+        err.to_string().contains("unknown variant `workspaceWrite`"),
+        "{err}"
+    );
 }
 
 #[test]
 fn request_ids_round_trip_exactly() {
-    for raw in [json!(0), json!(-5), json!(i64::MAX), json!("abc"), json!("")] {
+    for raw in [
+        json!(0),
+        json!(-5),
+        json!(i64::MAX),
+        json!("abc"),
+        json!(""),
+    ] {
         let id = RequestId::from_value(&raw).unwrap();
         assert_eq!(id.to_value(), raw);
         assert_eq!(to_json(&id), raw);
         let parsed: RequestId = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(parsed, id);
     }
-    for raw in [json!(null), json!(1.5), json!(true), json!({}), json!(u64::MAX)] {
+    for raw in [
+        json!(null),
+        json!(1.5),
+        json!(true),
+        json!({}),
+        json!(u64::MAX),
+    ] {
         assert_eq!(RequestId::from_value(&raw), None, "{raw}");
     }
 }
@@ -839,7 +880,9 @@ fn schema_knows_its_layout() {
     // Messages with a "jsonrpc" member or an unknown method are rejected.
     assert!(
         schema
-            .validate_notification(&json!({"jsonrpc": "2.0", "method": "warning", "params": {"message": "x"}}))
+            .validate_notification(
+                &json!({"jsonrpc": "2.0", "method": "warning", "params": {"message": "x"}})
+            )
             .is_err()
     );
     assert!(

@@ -165,7 +165,10 @@ impl<W: AsyncWrite + Unpin> JsonlWriter<W> {
 
 impl<W: AsyncWrite + Unpin + Send + 'static> MessageSink for JsonlWriter<W> {
     async fn send_message(&mut self, message: &str) -> io::Result<()> {
-        debug_assert!(!message.contains('\n'), "serialised JSON has no raw newline");
+        debug_assert!(
+            !message.contains('\n'),
+            "serialised JSON has no raw newline"
+        );
         self.writer.write_all(message.as_bytes()).await?;
         self.writer.write_all(b"\n").await
     }
@@ -175,3 +178,92 @@ impl<W: AsyncWrite + Unpin + Send + 'static> MessageSink for JsonlWriter<W> {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use tokio::io::ReadBuf;
+
+    use super::*;
+
+    /// Produces `prefix`, then `filler` bytes of `a`, then `suffix`, without ever holding
+    /// the whole stream in memory.
+    struct Generated {
+        prefix: &'static [u8],
+        filler: usize,
+        suffix: &'static [u8],
+        position: usize,
+    }
+
+    impl AsyncRead for Generated {
+        fn poll_read(
+            mut self: Pin<&mut Self>,
+            _cx: &mut Context<'_>,
+            buf: &mut ReadBuf<'_>,
+        ) -> Poll<io::Result<()>> {
+            const FILL: [u8; 8192] = [b'a'; 8192];
+            let (prefix_len, filler) = (self.prefix.len(), self.filler);
+            let p = self.position;
+            let chunk: &[u8] = if p < prefix_len {
+                &self.prefix[p..]
+            } else if p < prefix_len + filler {
+                &FILL[..(prefix_len + filler - p).min(FILL.len())]
+            } else {
+                &self.suffix[(p - prefix_len - filler).min(self.suffix.len())..]
+            };
+            let n = chunk.len().min(buf.remaining());
+            buf.put_slice(&chunk[..n]);
+            self.position += n;
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_50_mb_line_is_skipped_with_bounded_memory() {
+        let source = Generated {
+            prefix: b"{\"id\":1,\"method\":\"x\",\"params\":\"",
+            filler: 50 * 1024 * 1024,
+            suffix: b"\"}\n{\"id\":2}\nlast-without-newline",
+            position: 0,
+        };
+        let limit = 1024 * 1024;
+        let mut reader = JsonlReader::with_limit(source, limit);
+        let first = reader.next_line().await.unwrap().unwrap();
+        assert!(matches!(first, Err(FrameError::TooLong { limit: l }) if l == limit));
+        assert!(
+            reader.line.capacity() <= limit + 64 * 1024,
+            "line buffer stays bounded"
+        );
+        let second = reader.next_line().await.unwrap().unwrap().unwrap();
+        assert_eq!(second, "{\"id\":2}");
+        assert!(reader.line.capacity() <= 2 * limit);
+        let last = reader.next_line().await.unwrap().unwrap().unwrap();
+        assert_eq!(last, "last-without-newline");
+        assert!(reader.next_line().await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn a_line_exactly_at_the_limit_is_accepted() {
+        let data: &[u8] = b"12345\n123456\nok\n";
+        let mut reader = JsonlReader::with_limit(data, 5);
+        assert_eq!(reader.next_line().await.unwrap().unwrap().unwrap(), "12345");
+        assert!(matches!(
+            reader.next_line().await.unwrap().unwrap(),
+            Err(FrameError::TooLong { .. })
+        ));
+        assert_eq!(reader.next_line().await.unwrap().unwrap().unwrap(), "ok");
+        assert!(reader.next_line().await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn invalid_utf8_is_reported_and_reading_continues() {
+        let data: &[u8] = b"\xc3\x28\n{}\n";
+        let mut reader = JsonlReader::new(data);
+        assert!(matches!(
+            reader.next_line().await.unwrap().unwrap(),
+            Err(FrameError::InvalidUtf8(_))
+        ));
+        assert_eq!(reader.next_line().await.unwrap().unwrap().unwrap(), "{}");
+    }
+}

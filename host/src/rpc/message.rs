@@ -95,7 +95,10 @@ pub fn parse_incoming(text: &str) -> Result<Incoming, ParseFailure> {
     let mut object = match value {
         Value::Object(object) => object,
         Value::Array(_) => {
-            return Err(ParseFailure::invalid(None, "batch requests are not supported"));
+            return Err(ParseFailure::invalid(
+                None,
+                "batch requests are not supported",
+            ));
         }
         other => {
             return Err(ParseFailure::invalid(

@@ -2,13 +2,16 @@
 //! background so `initialize` answers at once), and the live threads with their
 //! subscribed connections.
 
+use super::persist::ThreadLogs;
 use crate::config::Config;
 use crate::plugins::PluginRegistry;
 use crate::plugins::grants::SandboxMode;
 use crate::plugins::loader::{LoadOptions, load_registry};
-use crate::protocol::{ServerNotification, Thread, ThreadStatus, ThreadStatusChangedNotification, TokenUsageBreakdown, Turn, UserInput};
+use crate::protocol::{
+    ServerNotification, Thread, ThreadStatus, ThreadStatusChangedNotification, TokenUsageBreakdown,
+    Turn, UserInput,
+};
 use crate::rpc::ConnectionHandle;
-use super::persist::ThreadLogs;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -33,11 +36,19 @@ pub struct App {
 
 impl App {
     /// Creates the state and starts loading plugins in the background.
-    pub fn start(home: PathBuf, config: Config, plugin_dirs: Vec<PathBuf>) -> anyhow::Result<Arc<App>> {
+    pub fn start(
+        home: PathBuf,
+        config: Config,
+        plugin_dirs: Vec<PathBuf>,
+    ) -> anyhow::Result<Arc<App>> {
         let store = ThreadLogs::open(&home)?;
         let config = Arc::new(config);
         let (tx, rx) = watch::channel(None);
-        let options = LoadOptions { home: Some(home.clone()), plugin_dirs, no_embedded: false };
+        let options = LoadOptions {
+            home: Some(home.clone()),
+            plugin_dirs,
+            no_embedded: false,
+        };
         let load_config = config.clone();
         tokio::spawn(async move {
             let result = match load_registry(&load_config, &options).await {
@@ -51,7 +62,13 @@ impl App {
             };
             let _ = tx.send(Some(result));
         });
-        Ok(Arc::new(App { home, config, store, registry: rx, threads: Mutex::default() }))
+        Ok(Arc::new(App {
+            home,
+            config,
+            store,
+            registry: rx,
+            threads: Mutex::default(),
+        }))
     }
 
     /// The plugin registry, once loaded.
@@ -157,7 +174,11 @@ pub struct LiveThread {
 impl LiveThread {
     /// Wraps a thread's state.
     pub fn new(inner: ThreadInner) -> Arc<Self> {
-        Arc::new(LiveThread { id: inner.thread.id.clone(), inner: Mutex::new(inner), subscribers: Mutex::default() })
+        Arc::new(LiveThread {
+            id: inner.thread.id.clone(),
+            inner: Mutex::new(inner),
+            subscribers: Mutex::default(),
+        })
     }
 
     /// Locks the state (short critical sections only; never across an await).
@@ -213,10 +234,12 @@ impl LiveThread {
             }
             inner.thread.status = status.clone();
         }
-        self.broadcast(ServerNotification::ThreadStatusChanged(ThreadStatusChangedNotification {
-            thread_id: self.id.clone(),
-            status,
-        }))
+        self.broadcast(ServerNotification::ThreadStatusChanged(
+            ThreadStatusChangedNotification {
+                thread_id: self.id.clone(),
+                status,
+            },
+        ))
         .await;
     }
 

@@ -5,8 +5,9 @@ use super::app::App;
 use super::to_result;
 use crate::agent::model_select::{default_model, default_provider};
 use crate::protocol::{
-    Config as WireConfig, ConfigReadParams, ConfigReadResponse, InitializeParams, InitializeResponse,
-    InputModality, Model, ModelListParams, ModelListResponse, SandboxMode as WireSandboxMode,
+    Config as WireConfig, ConfigReadParams, ConfigReadResponse, InitializeParams,
+    InitializeResponse, InputModality, Model, ModelListParams, ModelListResponse,
+    SandboxMode as WireSandboxMode,
 };
 use crate::rpc::RpcError;
 use std::sync::Arc;
@@ -39,23 +40,41 @@ pub fn initialize(app: &App, params: &InitializeParams) -> HandlerResult {
 
 /// `model/list`: asks the provider's adapter, falling back to the configured model.
 pub async fn model_list(app: &Arc<App>, params: ModelListParams) -> HandlerResult {
-    let provider = params.model_provider.unwrap_or_else(|| default_provider(&app.config));
+    let provider = params
+        .model_provider
+        .unwrap_or_else(|| default_provider(&app.config));
     let fallback = default_model(&app.config, &provider);
     let mut models: Vec<(String, String, String, bool)> = Vec::new();
-    if let (Ok(registry), Ok(selection)) =
-        (app.registry().await, crate::agent::select_model(&app.config, &provider, &fallback))
-        && let Some(adapter) = registry.get(&selection.adapter)
+    if let (Ok(registry), Ok(selection)) = (
+        app.registry().await,
+        crate::agent::select_model(&app.config, &provider, &fallback),
+    ) && let Some(adapter) = registry.get(&selection.adapter)
     {
-        match crate::plugins::calls::list_models(&registry, &adapter, &selection.provider_settings.to_string(), selection.injected.clone()).await {
+        match crate::plugins::calls::list_models(
+            &registry,
+            &adapter,
+            &selection.provider_settings.to_string(),
+            selection.injected.clone(),
+        )
+        .await
+        {
             Ok(Ok(list)) => {
-                models = list.into_iter().map(|m| (m.id, m.display_name, m.description, m.is_default)).collect();
+                models = list
+                    .into_iter()
+                    .map(|m| (m.id, m.display_name, m.description, m.is_default))
+                    .collect();
             }
             Ok(Err(err)) => tracing::warn!(provider, "model list failed: {}", err.message),
             Err(err) => tracing::warn!(provider, "model list failed: {err}"),
         }
     }
     if !models.iter().any(|m| m.0 == fallback) {
-        models.push((fallback.clone(), fallback.clone(), format!("configured model of provider {provider}"), false));
+        models.push((
+            fallback.clone(),
+            fallback.clone(),
+            format!("configured model of provider {provider}"),
+            false,
+        ));
     }
     let has_default = models.iter().any(|m| m.3);
     let data = models
@@ -76,7 +95,10 @@ pub async fn model_list(app: &Arc<App>, params: ModelListParams) -> HandlerResul
         })
         .collect();
     let _ = (params.cursor, params.limit);
-    to_result(ModelListResponse { data, next_cursor: None })
+    to_result(ModelListResponse {
+        data,
+        next_cursor: None,
+    })
 }
 
 /// `config/read`: the effective configuration (file plus `-c` overrides).
@@ -89,8 +111,14 @@ pub async fn config_read(app: &Arc<App>, _params: ConfigReadParams) -> HandlerRe
             extra.insert(k.clone(), v);
         }
     }
-    extra.insert("model_providers".into(), serde_json::to_value(&c.model_providers).unwrap_or_default());
-    extra.insert("hearth_landlock".into(), serde_json::Value::String("not used yet: hearth runs no processes".into()));
+    extra.insert(
+        "model_providers".into(),
+        serde_json::to_value(&c.model_providers).unwrap_or_default(),
+    );
+    extra.insert(
+        "hearth_landlock".into(),
+        serde_json::Value::String("not used yet: hearth runs no processes".into()),
+    );
     to_result(ConfigReadResponse {
         config: WireConfig {
             model: Some(default_model(c, &provider)),
@@ -113,4 +141,3 @@ pub async fn config_read(app: &Arc<App>, _params: ConfigReadParams) -> HandlerRe
         layers: None,
     })
 }
-

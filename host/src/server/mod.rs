@@ -8,13 +8,19 @@ pub mod threads;
 pub mod turns;
 
 use crate::protocol::{InitializeParams, RequestId, methods};
-use crate::rpc::{ClientMessage, ConnectionConfig, ConnectionHandle, IncomingRequest, RpcError, spawn_jsonl_connection};
+use crate::rpc::{
+    ClientMessage, ConnectionConfig, ConnectionHandle, IncomingRequest, RpcError,
+    spawn_jsonl_connection,
+};
 use app::{App, Subscriber};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
+
+/// JSON-RPC "invalid request", which Codex uses for handshake errors.
+const INVALID_REQUEST: i64 = -32600;
 
 /// What a handler returns: `Some(result)` to answer, `None` when it answered itself.
 pub type HandlerResult = Result<Option<Value>, RpcError>;
@@ -32,7 +38,10 @@ pub struct Conn {
 impl Conn {
     /// This connection as a thread subscriber.
     pub fn subscriber(&self) -> Subscriber {
-        Subscriber { handle: self.handle.clone(), opt_out: self.opt_out.clone() }
+        Subscriber {
+            handle: self.handle.clone(),
+            opt_out: self.opt_out.clone(),
+        }
     }
 
     /// Answers the request being handled.
@@ -42,7 +51,9 @@ impl Conn {
 }
 
 fn to_result<T: Serialize>(value: T) -> HandlerResult {
-    serde_json::to_value(value).map(Some).map_err(RpcError::internal)
+    serde_json::to_value(value)
+        .map(Some)
+        .map_err(RpcError::internal)
 }
 
 /// Serves one client over a byte stream pair until it disconnects.
@@ -51,7 +62,8 @@ where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
-    let (handle, mut messages) = spawn_jsonl_connection(reader, writer, ConnectionConfig::default());
+    let (handle, mut messages) =
+        spawn_jsonl_connection(reader, writer, ConnectionConfig::default());
     let mut initialized = false;
     let mut opt_out = Arc::new(HashSet::new());
     while let Some(message) = messages.recv().await {
@@ -64,10 +76,14 @@ where
                 continue;
             }
         };
-        let conn = Conn { handle: handle.clone(), opt_out: opt_out.clone(), id: request.id.clone() };
+        let conn = Conn {
+            handle: handle.clone(),
+            opt_out: opt_out.clone(),
+            id: request.id.clone(),
+        };
         let result = if request.method == methods::INITIALIZE {
             if initialized {
-                Err(RpcError::invalid_request("Already initialized"))
+                Err(RpcError::new(INVALID_REQUEST, "Already initialized"))
             } else {
                 match request.parse_params::<InitializeParams>() {
                     Ok(params) => {
@@ -84,7 +100,7 @@ where
                 }
             }
         } else if !initialized {
-            Err(RpcError::invalid_request("Not initialized"))
+            Err(RpcError::new(INVALID_REQUEST, "Not initialized"))
         } else {
             dispatch(&app, &conn, request).await
         };
@@ -118,6 +134,7 @@ async fn dispatch(app: &Arc<App>, conn: &Conn, request: IncomingRequest) -> Hand
         "thread/archive" => threads::set_archived(app, conn, params!(), true).await,
         "thread/unarchive" => threads::set_archived(app, conn, params!(), false).await,
         "thread/name/set" => threads::set_name(app, conn, params!()).await,
+        "thread/revert" => threads::revert(app, params!()).await,
         "thread/rollback" => threads::rollback(app, params!()).await,
         "thread/unsubscribe" => threads::unsubscribe(app, conn, params!()).await,
         "turn/start" => turns::start(app, conn, params!()).await,

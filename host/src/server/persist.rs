@@ -38,15 +38,27 @@ impl From<&ThreadSettings> for StoredSettings {
 #[serde(tag = "record", rename_all = "snake_case")]
 pub enum Record {
     /// The thread was created (or forked: `history` and `turns` carry what it started with).
-    Created { thread: Thread, settings: StoredSettings, turns: Vec<Turn>, history: Vec<HistoryEntry> },
+    Created {
+        thread: Box<Thread>,
+        settings: StoredSettings,
+        turns: Vec<Turn>,
+        history: Vec<HistoryEntry>,
+    },
     /// Settings changed (resume with overrides).
     Settings { settings: StoredSettings },
     /// A turn started.
     TurnStarted { turn: Turn },
     /// An item completed, with the model-history items it contributes.
-    ItemCompleted { turn_id: String, item: ThreadItem, history: Vec<Value> },
+    ItemCompleted {
+        turn_id: String,
+        item: ThreadItem,
+        history: Vec<Value>,
+    },
     /// A turn ended.
-    TurnCompleted { turn: Turn, usage_total: TokenUsageBreakdown },
+    TurnCompleted {
+        turn: Turn,
+        usage_total: TokenUsageBreakdown,
+    },
     /// The name changed.
     Name { name: Option<String> },
     /// Archived or unarchived.
@@ -62,14 +74,19 @@ pub struct ThreadLogs {
 }
 
 fn valid_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 128 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !id.is_empty()
+        && id.len() <= 128
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 impl ThreadLogs {
     /// Opens (creating) `home/threads`.
     pub fn open(home: &Path) -> Result<Self> {
         let dir = home.join("threads");
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(ThreadLogs { dir })
     }
 
@@ -98,7 +115,9 @@ impl ThreadLogs {
             .append(true)
             .open(&path)
             .with_context(|| format!("cannot open {}", path.display()))?;
-        file.write_all(&buf).and_then(|_| file.sync_data()).with_context(|| format!("cannot write {}", path.display()))
+        file.write_all(&buf)
+            .and_then(|_| file.sync_data())
+            .with_context(|| format!("cannot write {}", path.display()))
     }
 
     /// Whether a thread has a log.
@@ -109,9 +128,13 @@ impl ThreadLogs {
     /// Replays a thread's log.
     pub fn load(&self, id: &str) -> Result<ThreadInner> {
         let path = self.path(id)?;
-        let text = std::fs::read_to_string(&path).with_context(|| format!("no stored thread {id}"))?;
-        let lines: Vec<(usize, &str)> =
-            text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
+        let text =
+            std::fs::read_to_string(&path).with_context(|| format!("no stored thread {id}"))?;
+        let lines: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .collect();
         let mut state: Option<ThreadInner> = None;
         for (i, (n, line)) in lines.iter().enumerate() {
             let record: Record = match serde_json::from_str(line) {
@@ -124,7 +147,8 @@ impl ThreadLogs {
             };
             apply(&mut state, record);
         }
-        let mut inner = state.with_context(|| format!("thread log {} has no header", path.display()))?;
+        let mut inner =
+            state.with_context(|| format!("thread log {} has no header", path.display()))?;
         for turn in &mut inner.turns {
             if turn.status == TurnStatus::InProgress {
                 turn.status = TurnStatus::Interrupted;
@@ -151,9 +175,15 @@ impl ThreadLogs {
 }
 
 fn apply(state: &mut Option<ThreadInner>, record: Record) {
-    if let Record::Created { thread, settings, turns, history } = record {
+    if let Record::Created {
+        thread,
+        settings,
+        turns,
+        history,
+    } = record
+    {
         *state = Some(ThreadInner {
-            thread,
+            thread: *thread,
             turns,
             history,
             settings: ThreadSettings {
@@ -180,12 +210,20 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
             s.settings.cwd = settings.cwd;
         }
         Record::TurnStarted { turn } => s.turns.push(turn),
-        Record::ItemCompleted { turn_id, item, history } => {
+        Record::ItemCompleted {
+            turn_id,
+            item,
+            history,
+        } => {
             if let Some(turn) = s.turns.iter_mut().rev().find(|t| t.id == turn_id) {
                 turn.items.retain(|i| i.id != item.id);
                 turn.items.push(item);
             }
-            s.history.extend(history.into_iter().map(|item| HistoryEntry { turn_id: turn_id.clone(), item }));
+            s.history
+                .extend(history.into_iter().map(|item| HistoryEntry {
+                    turn_id: turn_id.clone(),
+                    item,
+                }));
         }
         Record::TurnCompleted { turn, usage_total } => {
             if let Some(t) = s.turns.iter_mut().rev().find(|t| t.id == turn.id) {

@@ -19,7 +19,9 @@ pub fn approval_policy_name(policy: &AskForApproval) -> Result<String, RpcError>
         AskForApproval::OnRequest => "on-request",
         AskForApproval::Never => "never",
         AskForApproval::Granular(_) => {
-            return Err(RpcError::invalid_params("granular approval policies are not supported by hearth"));
+            return Err(RpcError::invalid_params(
+                "granular approval policies are not supported by hearth",
+            ));
         }
     }
     .to_string())
@@ -38,7 +40,9 @@ pub fn ask_for_approval(name: &str) -> AskForApproval {
 /// The sandbox mode a wire sandbox policy asks for.
 pub fn sandbox_mode_of(policy: &SandboxPolicy) -> SandboxMode {
     match policy {
-        SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. } => SandboxMode::DangerFullAccess,
+        SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. } => {
+            SandboxMode::DangerFullAccess
+        }
         SandboxPolicy::ReadOnly { .. } => SandboxMode::ReadOnly,
         SandboxPolicy::WorkspaceWrite { .. } => SandboxMode::WorkspaceWrite,
     }
@@ -54,7 +58,9 @@ fn wire_sandbox_mode(mode: &crate::protocol::SandboxMode) -> SandboxMode {
 
 fn sandbox_policy(settings: &ThreadSettings) -> SandboxPolicy {
     match settings.sandbox {
-        SandboxMode::ReadOnly => SandboxPolicy::ReadOnly { network_access: false },
+        SandboxMode::ReadOnly => SandboxPolicy::ReadOnly {
+            network_access: false,
+        },
         SandboxMode::WorkspaceWrite => SandboxPolicy::WorkspaceWrite {
             writable_roots: vec![settings.cwd.display().to_string()],
             network_access: false,
@@ -87,7 +93,10 @@ fn resolve_cwd(cwd: Option<&str>) -> Result<PathBuf, RpcError> {
         None => std::env::current_dir().map_err(RpcError::internal)?,
     };
     if !cwd.is_absolute() {
-        return Err(RpcError::invalid_params(format!("cwd must be an absolute path, got {}", cwd.display())));
+        return Err(RpcError::invalid_params(format!(
+            "cwd must be an absolute path, got {}",
+            cwd.display()
+        )));
     }
     Ok(cwd)
 }
@@ -120,7 +129,13 @@ fn apply(settings: &mut ThreadSettings, o: &Overrides<'_>) -> Result<(), RpcErro
     Ok(())
 }
 
-fn new_thread(id: &str, settings: &ThreadSettings, ephemeral: bool, forked_from: Option<String>, app: &App) -> Thread {
+fn new_thread(
+    id: &str,
+    settings: &ThreadSettings,
+    ephemeral: bool,
+    forked_from: Option<String>,
+    app: &App,
+) -> Thread {
     let now = chrono::Utc::now().timestamp();
     Thread {
         id: id.to_string(),
@@ -134,7 +149,11 @@ fn new_thread(id: &str, settings: &ThreadSettings, ephemeral: bool, forked_from:
         created_at: now,
         updated_at: now,
         status: ThreadStatus::Idle,
-        path: if ephemeral { None } else { app.store.log_path(id).map(|p| p.display().to_string()) },
+        path: if ephemeral {
+            None
+        } else {
+            app.store.log_path(id).map(|p| p.display().to_string())
+        },
         cwd: settings.cwd.display().to_string(),
         cli_version: env!("CARGO_PKG_VERSION").to_string(),
         source: SessionSource::AppServer,
@@ -150,7 +169,12 @@ fn new_thread(id: &str, settings: &ThreadSettings, ephemeral: bool, forked_from:
     }
 }
 
-async fn register(app: &Arc<App>, conn: &Conn, inner: ThreadInner, records: Vec<Record>) -> Arc<LiveThread> {
+async fn register(
+    app: &Arc<App>,
+    conn: &Conn,
+    inner: ThreadInner,
+    records: Vec<Record>,
+) -> Arc<LiveThread> {
     let live = LiveThread::new(inner);
     persist(app, &live, records).await;
     app.insert_thread(live.clone());
@@ -166,7 +190,10 @@ async fn announce(conn: &Conn, live: &LiveThread) {
 
 /// `thread/start`.
 pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> HandlerResult {
-    let provider = params.model_provider.clone().unwrap_or_else(|| default_provider(&app.config));
+    let provider = params
+        .model_provider
+        .clone()
+        .unwrap_or_else(|| default_provider(&app.config));
     let mut settings = ThreadSettings {
         model: default_model(&app.config, &provider),
         provider,
@@ -189,7 +216,12 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> Ha
     let id = uuid::Uuid::now_v7().to_string();
     let ephemeral = params.ephemeral.unwrap_or(false);
     let thread = new_thread(&id, &settings, ephemeral, None, app);
-    let record = Record::Created { thread: thread.clone(), settings: (&settings).into(), turns: Vec::new(), history: Vec::new() };
+    let record = Record::Created {
+        thread: Box::new(thread.clone()),
+        settings: (&settings).into(),
+        turns: Vec::new(),
+        history: Vec::new(),
+    };
     let inner = ThreadInner {
         thread,
         turns: Vec::new(),
@@ -200,7 +232,8 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> Ha
         archived: false,
     };
     let live = register(app, conn, inner, vec![record]).await;
-    conn.respond(session_response(live.snapshot(false), &settings)?.unwrap_or_default()).await;
+    conn.respond(session_response(live.snapshot(false), &settings)?.unwrap_or_default())
+        .await;
     announce(conn, &live).await;
     Ok(None)
 }
@@ -211,9 +244,14 @@ fn load(app: &App, id: &str) -> Result<Arc<LiveThread>, RpcError> {
         return Ok(t);
     }
     if !app.store.exists(id) {
-        return Err(RpcError::invalid_request(format!("no rollout found for thread id {id}")));
+        return Err(RpcError::invalid_request(format!(
+            "no rollout found for thread id {id}"
+        )));
     }
-    let mut inner = app.store.load(id).map_err(|e| RpcError::internal(format!("{e:#}")))?;
+    let mut inner = app
+        .store
+        .load(id)
+        .map_err(|e| RpcError::internal(format!("{e:#}")))?;
     inner.thread.status = ThreadStatus::Idle;
     let live = LiveThread::new(inner);
     app.insert_thread(live.clone());
@@ -241,7 +279,14 @@ pub async fn resume(app: &Arc<App>, conn: &Conn, params: ThreadResumeParams) -> 
         inner.settings.clone()
     };
     if changed {
-        persist(app, &live, vec![Record::Settings { settings: (&settings).into() }]).await;
+        persist(
+            app,
+            &live,
+            vec![Record::Settings {
+                settings: (&settings).into(),
+            }],
+        )
+        .await;
     }
     live.subscribe(conn.subscriber());
     session_response(live.snapshot(!params.exclude_turns), &settings)
@@ -252,13 +297,16 @@ pub async fn fork(app: &Arc<App>, conn: &Conn, params: ThreadForkParams) -> Hand
     let source = load(app, &params.thread_id)?;
     let (mut settings, mut turns, mut history) = {
         let inner = source.lock();
-        (inner.settings.clone(), inner.turns.clone(), inner.history.clone())
+        (
+            inner.settings.clone(),
+            inner.turns.clone(),
+            inner.history.clone(),
+        )
     };
     if let Some(last) = &params.last_turn_id {
-        let pos = turns
-            .iter()
-            .position(|t| &t.id == last)
-            .ok_or_else(|| RpcError::invalid_params(format!("turn {last} is not in thread {}", params.thread_id)))?;
+        let pos = turns.iter().position(|t| &t.id == last).ok_or_else(|| {
+            RpcError::invalid_params(format!("turn {last} is not in thread {}", params.thread_id))
+        })?;
         let dropped: Vec<String> = turns.drain(pos + 1..).map(|t| t.id).collect();
         history.retain(|h| !dropped.contains(&h.turn_id));
     }
@@ -278,9 +326,20 @@ pub async fn fork(app: &Arc<App>, conn: &Conn, params: ThreadForkParams) -> Hand
         },
     )?;
     let id = uuid::Uuid::now_v7().to_string();
-    let mut thread = new_thread(&id, &settings, params.ephemeral, Some(params.thread_id.clone()), app);
+    let mut thread = new_thread(
+        &id,
+        &settings,
+        params.ephemeral,
+        Some(params.thread_id.clone()),
+        app,
+    );
     thread.preview = source.lock().thread.preview.clone();
-    let record = Record::Created { thread: thread.clone(), settings: (&settings).into(), turns: turns.clone(), history: history.clone() };
+    let record = Record::Created {
+        thread: Box::new(thread.clone()),
+        settings: (&settings).into(),
+        turns: turns.clone(),
+        history: history.clone(),
+    };
     let inner = ThreadInner {
         thread,
         turns,
@@ -291,7 +350,10 @@ pub async fn fork(app: &Arc<App>, conn: &Conn, params: ThreadForkParams) -> Hand
         archived: false,
     };
     let live = register(app, conn, inner, vec![record]).await;
-    conn.respond(session_response(live.snapshot(!params.exclude_turns), &settings)?.unwrap_or_default()).await;
+    conn.respond(
+        session_response(live.snapshot(!params.exclude_turns), &settings)?.unwrap_or_default(),
+    )
+    .await;
     announce(conn, &live).await;
     Ok(None)
 }
@@ -305,7 +367,10 @@ fn read_thread(app: &App, id: &str, include_turns: bool) -> Result<(Thread, bool
     if !app.store.exists(id) {
         return Err(RpcError::invalid_request(format!("thread not found: {id}")));
     }
-    let inner = app.store.load(id).map_err(|e| RpcError::internal(format!("{e:#}")))?;
+    let inner = app
+        .store
+        .load(id)
+        .map_err(|e| RpcError::internal(format!("{e:#}")))?;
     let mut thread = inner.thread;
     if include_turns {
         thread.turns = inner.turns;
@@ -325,7 +390,9 @@ pub async fn list(app: &Arc<App>, params: ThreadListParams) -> HandlerResult {
     let ascending = matches!(params.sort_direction, Some(SortDirection::Asc));
     let mut threads = Vec::new();
     for id in app.store.ids().map_err(RpcError::internal)? {
-        let Ok((thread, archived)) = read_thread(app, &id, false) else { continue };
+        let Ok((thread, archived)) = read_thread(app, &id, false) else {
+            continue;
+        };
         if archived != want_archived {
             continue;
         }
@@ -342,23 +409,50 @@ pub async fn list(app: &Arc<App>, params: ThreadListParams) -> HandlerResult {
         }
         if let Some(term) = &params.search_term
             && !thread.preview.to_lowercase().contains(&term.to_lowercase())
-            && !thread.name.as_deref().unwrap_or("").to_lowercase().contains(&term.to_lowercase())
+            && !thread
+                .name
+                .as_deref()
+                .unwrap_or("")
+                .to_lowercase()
+                .contains(&term.to_lowercase())
         {
             continue;
         }
         threads.push(thread);
     }
-    let key = |t: &Thread| (if by_updated { t.updated_at } else { t.created_at }, t.id.clone());
+    let key = |t: &Thread| {
+        (
+            if by_updated {
+                t.updated_at
+            } else {
+                t.created_at
+            },
+            t.id.clone(),
+        )
+    };
     threads.sort_by_key(key);
     if !ascending {
         threads.reverse();
     }
     let start = match &params.cursor {
         Some(cursor) => {
-            let (k, id) = cursor.split_once(':').ok_or_else(|| RpcError::invalid_params(format!("invalid cursor {cursor:?}")))?;
-            let k: i64 = k.parse().map_err(|_| RpcError::invalid_params(format!("invalid cursor {cursor:?}")))?;
+            let (k, id) = cursor
+                .split_once(':')
+                .ok_or_else(|| RpcError::invalid_params(format!("invalid cursor {cursor:?}")))?;
+            let k: i64 = k
+                .parse()
+                .map_err(|_| RpcError::invalid_params(format!("invalid cursor {cursor:?}")))?;
             let pivot = (k, id.to_string());
-            threads.iter().position(|t| if ascending { key(t) > pivot } else { key(t) < pivot }).unwrap_or(threads.len())
+            threads
+                .iter()
+                .position(|t| {
+                    if ascending {
+                        key(t) > pivot
+                    } else {
+                        key(t) < pivot
+                    }
+                })
+                .unwrap_or(threads.len())
         }
         None => 0,
     };
@@ -367,7 +461,11 @@ pub async fn list(app: &Arc<App>, params: ThreadListParams) -> HandlerResult {
     let next_cursor = (start + page.len() < threads.len())
         .then(|| page.last().map(|t| format!("{}:{}", key(t).0, t.id)))
         .flatten();
-    to_result(ThreadListResponse { data: page, next_cursor, backwards_cursor: None })
+    to_result(ThreadListResponse {
+        data: page,
+        next_cursor,
+        backwards_cursor: None,
+    })
 }
 
 /// `thread/read`.
@@ -384,7 +482,9 @@ pub async fn turns_list(app: &Arc<App>, params: ThreadTurnsListParams) -> Handle
         turns.reverse();
     }
     let start: usize = match &params.cursor {
-        Some(c) => c.parse().map_err(|_| RpcError::invalid_params(format!("invalid cursor {c:?}")))?,
+        Some(c) => c
+            .parse()
+            .map_err(|_| RpcError::invalid_params(format!("invalid cursor {c:?}")))?,
         None => 0,
     };
     let limit = params.limit.unwrap_or(25).clamp(1, 200) as usize;
@@ -401,28 +501,52 @@ pub async fn turns_list(app: &Arc<App>, params: ThreadTurnsListParams) -> Handle
 pub async fn loaded_list(app: &Arc<App>, params: ThreadLoadedListParams) -> HandlerResult {
     let ids = app.loaded_ids();
     let start: usize = match &params.cursor {
-        Some(c) => c.parse().map_err(|_| RpcError::invalid_params(format!("invalid cursor {c:?}")))?,
+        Some(c) => c
+            .parse()
+            .map_err(|_| RpcError::invalid_params(format!("invalid cursor {c:?}")))?,
         None => 0,
     };
     let limit = params.limit.unwrap_or(100).clamp(1, 1000) as usize;
     let page: Vec<String> = ids.iter().skip(start).take(limit).cloned().collect();
     let next = start + page.len();
-    to_result(ThreadLoadedListResponse { data: page, next_cursor: (next < ids.len()).then(|| next.to_string()) })
+    to_result(ThreadLoadedListResponse {
+        data: page,
+        next_cursor: (next < ids.len()).then(|| next.to_string()),
+    })
 }
 
 /// `thread/archive` and `thread/unarchive`.
-pub async fn set_archived(app: &Arc<App>, conn: &Conn, params: ThreadIdParams, archived: bool) -> HandlerResult {
+pub async fn set_archived(
+    app: &Arc<App>,
+    conn: &Conn,
+    params: ThreadIdParams,
+    archived: bool,
+) -> HandlerResult {
     let live = load(app, &params.thread_id)?;
     if live.lock().thread.ephemeral {
-        return Err(RpcError::invalid_request("ephemeral threads cannot be archived"));
+        return Err(RpcError::invalid_request(
+            "ephemeral threads cannot be archived",
+        ));
     }
     live.lock().archived = archived;
     persist(app, &live, vec![Record::Archived { archived }]).await;
-    let note = ThreadIdNotification { thread_id: live.id.clone() };
-    let note = if archived { ServerNotification::ThreadArchived(note) } else { ServerNotification::ThreadUnarchived(note) };
+    let note = ThreadIdNotification {
+        thread_id: live.id.clone(),
+    };
+    let note = if archived {
+        ServerNotification::ThreadArchived(note)
+    } else {
+        ServerNotification::ThreadUnarchived(note)
+    };
     live.subscribe(conn.subscriber());
     live.broadcast(note).await;
-    if archived { Ok(Some(serde_json::json!({}))) } else { to_result(ThreadResponse { thread: live.snapshot(false) }) }
+    if archived {
+        Ok(Some(serde_json::json!({})))
+    } else {
+        to_result(ThreadResponse {
+            thread: live.snapshot(false),
+        })
+    }
 }
 
 /// `thread/name/set`.
@@ -433,31 +557,76 @@ pub async fn set_name(app: &Arc<App>, conn: &Conn, params: ThreadSetNameParams) 
     live.lock().thread.name = name.clone();
     persist(app, &live, vec![Record::Name { name: name.clone() }]).await;
     live.subscribe(conn.subscriber());
-    live.broadcast(ServerNotification::ThreadNameUpdated(ThreadNameUpdatedNotification {
-        thread_id: live.id.clone(),
-        thread_name: name,
-    }))
+    live.broadcast(ServerNotification::ThreadNameUpdated(
+        ThreadNameUpdatedNotification {
+            thread_id: live.id.clone(),
+            thread_name: name,
+        },
+    ))
     .await;
     Ok(Some(serde_json::json!({})))
 }
 
-/// `thread/rollback`: drops the last `numTurns` turns from history.
+/// Drops the last `num_turns` turns (and their history) from a loaded thread.
+async fn drop_turns(
+    app: &Arc<App>,
+    live: &Arc<LiveThread>,
+    num_turns: usize,
+) -> Result<(), RpcError> {
+    {
+        let mut inner = live.lock();
+        if inner.active.is_some() {
+            return Err(RpcError::invalid_request(
+                "cannot roll back while a turn is running",
+            ));
+        }
+        let keep = inner.turns.len().saturating_sub(num_turns);
+        let dropped: Vec<String> = inner.turns.drain(keep..).map(|t| t.id).collect();
+        inner.history.retain(|h| !dropped.contains(&h.turn_id));
+    }
+    persist(app, live, vec![Record::Rollback { num_turns }]).await;
+    Ok(())
+}
+
+/// `thread/revert`: drops the turn `beforeTurnId` and every turn after it.
+pub async fn revert(app: &Arc<App>, params: ThreadRevertParams) -> HandlerResult {
+    let live = loaded_thread(app, &params.thread_id)?;
+    let count = {
+        let inner = live.lock();
+        let pos = inner
+            .turns
+            .iter()
+            .position(|t| t.id == params.before_turn_id)
+            .ok_or_else(|| {
+                RpcError::invalid_params(format!(
+                    "turn {} is not in thread {}",
+                    params.before_turn_id, live.id
+                ))
+            })?;
+        inner.turns.len() - pos
+    };
+    drop_turns(app, &live, count).await?;
+    live.broadcast(ServerNotification::ThreadReverted(ThreadIdNotification {
+        thread_id: live.id.clone(),
+    }))
+    .await;
+    to_result(ThreadRevertResponse {
+        thread: live.snapshot(true),
+        turns_backwards_cursor: None,
+        items_backwards_cursor: None,
+    })
+}
+
+/// `thread/rollback` (older clients; 0.169 has `thread/revert`): drops the last turns.
 pub async fn rollback(app: &Arc<App>, params: ThreadRollbackParams) -> HandlerResult {
     let live = loaded_thread(app, &params.thread_id)?;
     if params.num_turns == 0 {
         return Err(RpcError::invalid_params("numTurns must be at least 1"));
     }
-    {
-        let mut inner = live.lock();
-        if inner.active.is_some() {
-            return Err(RpcError::invalid_request("cannot roll back while a turn is running"));
-        }
-        let keep = inner.turns.len().saturating_sub(params.num_turns as usize);
-        let dropped: Vec<String> = inner.turns.drain(keep..).map(|t| t.id).collect();
-        inner.history.retain(|h| !dropped.contains(&h.turn_id));
-    }
-    persist(app, &live, vec![Record::Rollback { num_turns: params.num_turns as usize }]).await;
-    to_result(ThreadResponse { thread: live.snapshot(true) })
+    drop_turns(app, &live, params.num_turns as usize).await?;
+    to_result(ThreadResponse {
+        thread: live.snapshot(true),
+    })
 }
 
 /// `thread/unsubscribe`.

@@ -37,15 +37,22 @@ pub async fn persist(app: &Arc<App>, thread: &LiveThread, records: Vec<Record>) 
 
 /// The loaded thread named by a request, or an error naming it.
 pub fn loaded_thread(app: &App, id: &str) -> Result<Arc<LiveThread>, RpcError> {
-    app.thread(id).ok_or_else(|| RpcError::invalid_request(format!("thread not found: {id} (start or resume it first)")))
+    app.thread(id).ok_or_else(|| {
+        RpcError::invalid_request(format!("thread not found: {id} (start or resume it first)"))
+    })
 }
 
 /// `turn/start`.
 pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> HandlerResult {
     let thread = loaded_thread(app, &params.thread_id)?;
-    let registry = app.registry().await.map_err(|e| RpcError::internal(format!("plugins failed to load: {e}")))?;
+    let registry = app
+        .registry()
+        .await
+        .map_err(|e| RpcError::internal(format!("plugins failed to load: {e}")))?;
     if params.input.is_empty() {
-        return Err(RpcError::invalid_params("turn/start needs at least one input item"));
+        return Err(RpcError::invalid_params(
+            "turn/start needs at least one input item",
+        ));
     }
     let (settings, history) = {
         let mut inner = thread.lock();
@@ -67,7 +74,14 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
         if let Some(cwd) = &params.cwd {
             inner.settings.cwd = cwd.into();
         }
-        (inner.settings.clone(), inner.history.iter().map(|h| h.item.clone()).collect::<Vec<Value>>())
+        (
+            inner.settings.clone(),
+            inner
+                .history
+                .iter()
+                .map(|h| h.item.clone())
+                .collect::<Vec<Value>>(),
+        )
     };
     let selection = select_model(&app.config, &settings.provider, &settings.model)
         .map_err(|e| RpcError::invalid_request(format!("{e:#}")))?;
@@ -80,20 +94,34 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
     {
         let mut inner = thread.lock();
         if inner.active.is_some() {
-            return Err(RpcError::invalid_request("a turn is already running on this thread"));
+            return Err(RpcError::invalid_request(
+                "a turn is already running on this thread",
+            ));
         }
-        inner.active = Some(ActiveTurn { id: turn_id.clone(), cancel: cancel.clone(), steer: steer_tx });
+        inner.active = Some(ActiveTurn {
+            id: turn_id.clone(),
+            cancel: cancel.clone(),
+            steer: steer_tx,
+        });
         inner.turns.push(turn.clone());
         if inner.thread.preview.is_empty() {
             inner.thread.preview = crate::agent::history::preview(&params.input);
         }
     }
     thread.subscribe(conn.subscriber());
-    persist(app, &thread, vec![Record::TurnStarted { turn: turn.clone() }]).await;
+    persist(
+        app,
+        &thread,
+        vec![Record::TurnStarted { turn: turn.clone() }],
+    )
+    .await;
     let mut response_turn = turn.clone();
     response_turn.items_view = TurnItemsView::NotLoaded;
     response_turn.started_at = None;
-    conn.respond(TurnStartResponse { turn: response_turn }).await;
+    conn.respond(TurnStartResponse {
+        turn: response_turn,
+    })
+    .await;
 
     let setup = TurnSetup {
         registry,
@@ -116,18 +144,47 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
     Ok(None)
 }
 
-async fn drive_turn(app: Arc<App>, thread: Arc<LiveThread>, mut turn: Turn, input: Vec<UserInput>, mut setup: TurnSetup) {
+async fn drive_turn(
+    app: Arc<App>,
+    thread: Arc<LiveThread>,
+    mut turn: Turn,
+    input: Vec<UserInput>,
+    mut setup: TurnSetup,
+) {
     let clock = Instant::now();
-    thread.set_status(ThreadStatus::Active { active_flags: Vec::new() }).await;
-    thread.broadcast(ServerNotification::TurnStarted(TurnNotification { thread_id: thread.id.clone(), turn: turn.clone() })).await;
-    let sink = Arc::new(ThreadSink { app: app.clone(), thread: thread.clone(), turn_id: turn.id.clone() });
+    thread
+        .set_status(ThreadStatus::Active {
+            active_flags: Vec::new(),
+        })
+        .await;
+    thread
+        .broadcast(ServerNotification::TurnStarted(TurnNotification {
+            thread_id: thread.id.clone(),
+            turn: turn.clone(),
+        }))
+        .await;
+    let sink = Arc::new(ThreadSink {
+        app: app.clone(),
+        thread: thread.clone(),
+        turn_id: turn.id.clone(),
+    });
 
     let message = user_message(&input);
-    let mut item = ThreadItem::new(uuid::Uuid::now_v7().to_string(), ThreadItemDetails::UserMessage { client_id: None, content: input });
+    let mut item = ThreadItem::new(
+        uuid::Uuid::now_v7().to_string(),
+        ThreadItemDetails::UserMessage {
+            client_id: None,
+            content: input,
+        },
+    );
     item.started_at_ms = Some(now_ms());
     sink.emit(AgentEvent::ItemStarted(item.clone())).await;
     item.completed_at_ms = item.started_at_ms;
-    sink.emit(AgentEvent::ItemCompleted { item, history: vec![message.clone()] }).await;
+    sink.emit(AgentEvent::ItemCompleted {
+        item,
+        history: vec![message.clone()],
+    })
+    .await;
     setup.history.push(message);
 
     let end = run_turn(setup, sink).await;
@@ -141,7 +198,7 @@ async fn drive_turn(app: Arc<App>, thread: Arc<LiveThread>, mut turn: Turn, inpu
         let mut inner = thread.lock();
         inner.active = None;
         if let Some(t) = inner.turns.iter_mut().rev().find(|t| t.id == turn.id) {
-            t.status = status.clone();
+            t.status = status;
             t.error = error.clone();
             t.completed_at = Some(chrono::Utc::now().timestamp());
             t.duration_ms = Some(clock.elapsed().as_millis() as i64);
@@ -152,13 +209,26 @@ async fn drive_turn(app: Arc<App>, thread: Arc<LiveThread>, mut turn: Turn, inpu
     };
     let mut stored = turn.clone();
     stored.items.clear();
-    persist(&app, &thread, vec![Record::TurnCompleted { turn: stored, usage_total }]).await;
+    persist(
+        &app,
+        &thread,
+        vec![Record::TurnCompleted {
+            turn: stored,
+            usage_total,
+        }],
+    )
+    .await;
     if let Some(err) = &error {
         tracing::warn!(thread = %thread.id, turn = %turn.id, "turn failed: {}", err.message);
     }
     thread.set_status(ThreadStatus::Idle).await;
     turn.items_view = TurnItemsView::Full;
-    thread.broadcast(ServerNotification::TurnCompleted(TurnNotification { thread_id: thread.id.clone(), turn })).await;
+    thread
+        .broadcast(ServerNotification::TurnCompleted(TurnNotification {
+            thread_id: thread.id.clone(),
+            turn,
+        }))
+        .await;
 }
 
 /// `turn/steer`.
@@ -175,10 +245,20 @@ pub async fn steer(app: &Arc<App>, params: TurnSteerParams) -> HandlerResult {
         )));
     }
     if params.input.is_empty() {
-        return Err(RpcError::invalid_params("turn/steer needs at least one input item"));
+        return Err(RpcError::invalid_params(
+            "turn/steer needs at least one input item",
+        ));
     }
-    active.steer.send(params.input).map_err(|_| RpcError::invalid_request("the turn is ending"))?;
-    Ok(Some(serde_json::to_value(TurnSteerResponse { turn_id: active.id.clone() }).unwrap_or(Value::Null)))
+    active
+        .steer
+        .send(params.input)
+        .map_err(|_| RpcError::invalid_request("the turn is ending"))?;
+    Ok(Some(
+        serde_json::to_value(TurnSteerResponse {
+            turn_id: active.id.clone(),
+        })
+        .unwrap_or(Value::Null),
+    ))
 }
 
 /// `turn/interrupt`.
@@ -194,7 +274,10 @@ pub async fn interrupt(app: &Arc<App>, params: TurnInterruptParams) -> HandlerRe
             "turn {} is not running (the active turn is {})",
             params.turn_id, active.id
         ))),
-        None => Err(RpcError::invalid_request(format!("no active turn on thread {}", thread.id))),
+        None => Err(RpcError::invalid_request(format!(
+            "no active turn on thread {}",
+            thread.id
+        ))),
     }
 }
 
@@ -207,54 +290,76 @@ struct ThreadSink {
 
 impl ThreadSink {
     fn delta(&self, item_id: String, delta: String) -> ItemDeltaNotification {
-        ItemDeltaNotification { thread_id: self.thread.id.clone(), turn_id: self.turn_id.clone(), item_id, delta }
+        ItemDeltaNotification {
+            thread_id: self.thread.id.clone(),
+            turn_id: self.turn_id.clone(),
+            item_id,
+            delta,
+        }
     }
 
     async fn deliver(&self, event: AgentEvent) {
         let thread_id = self.thread.id.clone();
         let turn_id = self.turn_id.clone();
         let notification = match event {
-            AgentEvent::ItemStarted(item) => ServerNotification::ItemStarted(ItemStartedNotification {
-                started_at_ms: item.started_at_ms.unwrap_or_else(now_ms),
-                item,
-                thread_id,
-                turn_id,
-            }),
-            AgentEvent::AgentMessageDelta { item_id, delta } => ServerNotification::AgentMessageDelta(self.delta(item_id, delta)),
+            AgentEvent::ItemStarted(item) => {
+                ServerNotification::ItemStarted(ItemStartedNotification {
+                    started_at_ms: item.started_at_ms.unwrap_or_else(now_ms),
+                    item,
+                    thread_id,
+                    turn_id,
+                })
+            }
+            AgentEvent::AgentMessageDelta { item_id, delta } => {
+                ServerNotification::AgentMessageDelta(self.delta(item_id, delta))
+            }
             AgentEvent::CommandOutputDelta { item_id, delta } => {
                 ServerNotification::CommandExecutionOutputDelta(self.delta(item_id, delta))
             }
-            AgentEvent::ReasoningSummaryPartAdded { item_id, summary_index } => {
-                ServerNotification::ReasoningSummaryPartAdded(ReasoningSummaryPartAddedNotification {
+            AgentEvent::ReasoningSummaryPartAdded {
+                item_id,
+                summary_index,
+            } => ServerNotification::ReasoningSummaryPartAdded(
+                ReasoningSummaryPartAddedNotification {
                     thread_id,
                     turn_id,
                     item_id,
                     summary_index: summary_index.into(),
-                })
-            }
-            AgentEvent::ReasoningSummaryDelta { item_id, summary_index, delta } => {
-                ServerNotification::ReasoningSummaryTextDelta(ReasoningSummaryTextDeltaNotification {
+                },
+            ),
+            AgentEvent::ReasoningSummaryDelta {
+                item_id,
+                summary_index,
+                delta,
+            } => ServerNotification::ReasoningSummaryTextDelta(
+                ReasoningSummaryTextDeltaNotification {
                     thread_id,
                     turn_id,
                     item_id,
                     delta,
                     summary_index: summary_index.into(),
-                })
-            }
-            AgentEvent::ReasoningTextDelta { item_id, content_index, delta } => {
-                ServerNotification::ReasoningTextDelta(ReasoningTextDeltaNotification {
-                    thread_id,
-                    turn_id,
-                    item_id,
-                    delta,
-                    content_index: content_index.into(),
-                })
-            }
+                },
+            ),
+            AgentEvent::ReasoningTextDelta {
+                item_id,
+                content_index,
+                delta,
+            } => ServerNotification::ReasoningTextDelta(ReasoningTextDeltaNotification {
+                thread_id,
+                turn_id,
+                item_id,
+                delta,
+                content_index: content_index.into(),
+            }),
             AgentEvent::ItemCompleted { item, history } => {
                 persist(
                     &self.app,
                     &self.thread,
-                    vec![Record::ItemCompleted { turn_id: turn_id.clone(), item: item.clone(), history: history.clone() }],
+                    vec![Record::ItemCompleted {
+                        turn_id: turn_id.clone(),
+                        item: item.clone(),
+                        history: history.clone(),
+                    }],
                 )
                 .await;
                 {
@@ -262,7 +367,12 @@ impl ThreadSink {
                     if let Some(turn) = inner.turns.iter_mut().rev().find(|t| t.id == turn_id) {
                         turn.items.push(item.clone());
                     }
-                    inner.history.extend(history.into_iter().map(|item| HistoryEntry { turn_id: turn_id.clone(), item }));
+                    inner
+                        .history
+                        .extend(history.into_iter().map(|item| HistoryEntry {
+                            turn_id: turn_id.clone(),
+                            item,
+                        }));
                 }
                 ServerNotification::ItemCompleted(ItemCompletedNotification {
                     completed_at_ms: item.completed_at_ms.unwrap_or_else(now_ms),
@@ -286,10 +396,17 @@ impl ThreadSink {
                 ServerNotification::ThreadTokenUsageUpdated(ThreadTokenUsageUpdatedNotification {
                     thread_id,
                     turn_id,
-                    token_usage: ThreadTokenUsage { total, last, model_context_window: None },
+                    token_usage: ThreadTokenUsage {
+                        total,
+                        last,
+                        model_context_window: None,
+                    },
                 })
             }
-            AgentEvent::Error { message, will_retry } => ServerNotification::Error(ErrorNotification {
+            AgentEvent::Error {
+                message,
+                will_retry,
+            } => ServerNotification::Error(ErrorNotification {
                 error: TurnError::new(message),
                 will_retry,
                 thread_id,
@@ -302,7 +419,11 @@ impl ThreadSink {
 
 impl TurnSink for ThreadSink {
     fn emit(&self, event: AgentEvent) -> BoxFuture<()> {
-        let sink = ThreadSink { app: self.app.clone(), thread: self.thread.clone(), turn_id: self.turn_id.clone() };
+        let sink = ThreadSink {
+            app: self.app.clone(),
+            thread: self.thread.clone(),
+            turn_id: self.turn_id.clone(),
+        };
         Box::pin(async move { sink.deliver(event).await })
     }
 }
