@@ -327,6 +327,11 @@ fn a_killed_server_loses_no_completed_item() {
     s.child.kill().unwrap(); // SIGKILL
     let _ = s.child.wait();
     drop(s);
+    // A crash in the middle of a write leaves a torn last line.
+    let log = home.path().join("threads").join(format!("{thread}.jsonl"));
+    let mut f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    std::io::Write::write_all(&mut f, br#"{"record":"item_completed","turn_id":"#).unwrap();
+    drop(f);
 
     let mut s = AppServer::spawn(home.path(), &[]);
     s.initialize(json!({}));

@@ -9,4 +9,3 @@ pub mod plugins;
 pub mod protocol;
 pub mod rpc;
 pub mod server;
-pub mod store;
