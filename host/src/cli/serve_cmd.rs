@@ -86,6 +86,28 @@ impl Client {
     }
 }
 
+/// Removes ANSI colour codes unless stdout is a terminal.
+fn styled(text: String) -> String {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Turns notifications into terminal output.
 struct Renderer {
     json: bool,
@@ -113,7 +135,7 @@ impl Renderer {
             }
             "item/reasoning/summaryTextDelta" => {
                 if !self.in_text {
-                    print!("\x1b[2mthinking: ");
+                    print!("{}", styled("\x1b[2mthinking: ".to_string()));
                 }
                 print!("{}", params["delta"].as_str().unwrap_or_default());
                 self.in_text = true;
@@ -122,9 +144,12 @@ impl Renderer {
                 self.line_break();
                 let item = &params["item"];
                 println!(
-                    "\x1b[0m\x1b[36m▶ {} {}\x1b[0m",
-                    item["tool"].as_str().unwrap_or("?"),
-                    item["arguments"]
+                    "{}",
+                    styled(format!(
+                        "\x1b[0m\x1b[36m▶ {} {}\x1b[0m",
+                        item["tool"].as_str().unwrap_or("?"),
+                        item["arguments"]
+                    ))
                 );
             }
             "item/completed" => {
@@ -146,19 +171,22 @@ impl Renderer {
                         let preview: Vec<&str> = text.lines().take(6).collect();
                         let mark = if ok { "\x1b[32m✓" } else { "\x1b[31m✗" };
                         println!(
-                            "{mark} {} ({} ms)\x1b[0m",
-                            item["tool"].as_str().unwrap_or("?"),
-                            item["durationMs"]
+                            "{}",
+                            styled(format!(
+                                "{mark} {} ({} ms)\x1b[0m",
+                                item["tool"].as_str().unwrap_or("?"),
+                                item["durationMs"]
+                            ))
                         );
                         for l in &preview {
-                            println!("  \x1b[2m{l}\x1b[0m");
+                            println!("{}", styled(format!("  \x1b[2m{l}\x1b[0m")));
                         }
                         if text.lines().count() > preview.len() {
-                            println!("  \x1b[2m…\x1b[0m");
+                            println!("{}", styled("  \x1b[2m…\x1b[0m".to_string()));
                         }
                     }
                     Some("reasoning") | Some("agentMessage") => {
-                        print!("\x1b[0m");
+                        print!("{}", styled("\x1b[0m".to_string()));
                         self.line_break();
                     }
                     _ => {}
@@ -172,8 +200,11 @@ impl Renderer {
                     ""
                 };
                 eprintln!(
-                    "\x1b[33m! {}{retry}\x1b[0m",
-                    params["error"]["message"].as_str().unwrap_or_default()
+                    "{}",
+                    styled(format!(
+                        "\x1b[33m! {}{retry}\x1b[0m",
+                        params["error"]["message"].as_str().unwrap_or_default()
+                    ))
                 );
             }
             _ => {}
@@ -230,7 +261,8 @@ pub async fn exec(ctx: &Context, args: ExecArgs) -> Result<i32> {
         .to_string();
     if !args.json && started["modelProvider"] == crate::agent::model_select::DEMO_PROVIDER {
         eprintln!(
-            "\x1b[33m[demo] no model provider is configured: running hearth's built-in scripted demo\x1b[0m"
+            "{}",
+            styled("\x1b[33m[demo] no model provider is configured: running hearth's built-in scripted demo\x1b[0m".to_string())
         );
     }
     client
@@ -256,11 +288,14 @@ pub async fn exec(ctx: &Context, args: ExecArgs) -> Result<i32> {
             let status = turn["status"].as_str().unwrap_or("unknown");
             if !args.json {
                 if let Some(err) = turn["error"]["message"].as_str() {
-                    eprintln!("\x1b[31mturn {status}: {err}\x1b[0m");
+                    eprintln!("{}", styled(format!("\x1b[31mturn {status}: {err}\x1b[0m")));
                 } else {
                     eprintln!(
-                        "\x1b[2mturn {status} in {} ms (thread {thread_id})\x1b[0m",
-                        turn["durationMs"]
+                        "{}",
+                        styled(format!(
+                            "\x1b[2mturn {status} in {} ms (thread {thread_id})\x1b[0m",
+                            turn["durationMs"]
+                        ))
                     );
                 }
             }
