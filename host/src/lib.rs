@@ -8,4 +8,5 @@ pub mod logging;
 pub mod plugins;
 pub mod protocol;
 pub mod rpc;
+pub mod sandbox;
 pub mod server;

@@ -56,6 +56,15 @@ pub enum AgentEvent {
         /// Canonical history items to append.
         history: Vec<Value>,
     },
+    /// The agent's plan changed (`update_plan`).
+    PlanUpdated {
+        /// Why, if the model said.
+        explanation: Option<String>,
+        /// The steps: `[{step, status}]`.
+        plan: Value,
+    },
+    /// The turn's aggregated unified diff changed.
+    DiffUpdated(String),
     /// Token usage of the latest model response.
     TokenUsage(TokenUsageBreakdown),
     /// A recoverable or fatal error; `will_retry` says which.
@@ -67,9 +76,49 @@ pub enum AgentEvent {
     },
 }
 
+/// What an approval request asks the user about.
+#[derive(Debug, Clone)]
+pub enum ApprovalKind {
+    /// Running a command.
+    Exec {
+        /// The command as one display string.
+        command: String,
+        /// Its working directory.
+        cwd: String,
+    },
+    /// Changing files.
+    FileChange,
+}
+
+/// An approval the policy chain wants from the user.
+#[derive(Debug, Clone)]
+pub struct ApprovalRequest {
+    /// The item the approval is about (the tool call's id).
+    pub item_id: String,
+    /// Why the policy asks.
+    pub reason: String,
+    /// What is asked.
+    pub kind: ApprovalKind,
+}
+
+/// The user's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientDecision {
+    /// Go ahead once.
+    Accept,
+    /// Go ahead, and do not ask again for the same action in this thread.
+    AcceptForSession,
+    /// Do not act; the turn goes on.
+    Decline,
+    /// Do not act, and end the turn.
+    Cancel,
+}
+
 /// Where a turn's events go. The server implements it: notifications to subscribed
 /// connections, and the thread's durable log.
 pub trait TurnSink: Send + Sync {
     /// Delivers one event. For `ItemCompleted`, returns only once the item is on disk.
     fn emit(&self, event: AgentEvent) -> BoxFuture<()>;
+    /// Asks the user; a client that goes away counts as `Decline`.
+    fn request_approval(&self, request: ApprovalRequest) -> BoxFuture<ClientDecision>;
 }

@@ -4,9 +4,12 @@
 //! into notifications and durable records.
 
 pub mod events;
+pub mod exec;
 pub mod history;
 pub mod model_select;
 pub mod policy_chain;
+pub mod render;
+pub mod services;
 pub mod stream;
 pub mod tools;
 pub mod turn;

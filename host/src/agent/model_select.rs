@@ -13,6 +13,7 @@ use anyhow::{Context, Result, bail};
 use http::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The offline demo script (see `demo-script.json`).
 pub const DEMO_SCRIPT: &str = include_str!("demo-script.json");
@@ -37,6 +38,10 @@ pub struct ModelSelection {
     pub origins: Arc<Vec<NetworkRule>>,
     /// Retries of a failed request.
     pub request_max_retries: u32,
+    /// Retries of a response stream that broke after it started.
+    pub stream_max_retries: u32,
+    /// How long a response may go without an event before it counts as dropped.
+    pub stream_idle_timeout: Duration,
 }
 
 fn builtin_provider(id: &str) -> Option<ProviderConfig> {
@@ -152,6 +157,10 @@ pub fn select_model(config: &Config, provider: &str, model: &str) -> Result<Mode
         injected: Arc::new(injected),
         origins: Arc::new(origins),
         request_max_retries: settings.request_max_retries.unwrap_or(4),
+        stream_max_retries: settings.stream_max_retries.unwrap_or(5),
+        stream_idle_timeout: Duration::from_millis(
+            settings.stream_idle_timeout_ms.unwrap_or(300_000).max(1),
+        ),
     })
 }
 

@@ -51,18 +51,18 @@ pub struct PolicyInput<'a> {
 pub async fn decide(
     registry: &PluginRegistry,
     operator_policies: &[String],
+    settings: &serde_json::Map<String, serde_json::Value>,
     action: &Action,
     input: &PolicyInput<'_>,
 ) -> ChainDecision {
-    let context = json!({
+    let mut context = json!({
         "approval-policy": input.approval_policy,
         "sandbox-mode": input.call.sandbox.as_str(),
         "cwd": input.call.workspace,
         "thread-id": input.call.thread_id,
         "sandbox-denied": input.sandbox_denied,
         "escalated": input.escalated,
-    })
-    .to_string();
+    });
     let chain = operator_policies
         .iter()
         .map(|id| (id.as_str(), true))
@@ -77,7 +77,16 @@ pub async fn decide(
                 by_operator,
             };
         };
-        match evaluate_policy(registry, &plugin, action, &context, Some(input.call)).await {
+        context["settings"] = settings.get(id).cloned().unwrap_or(serde_json::Value::Null);
+        match evaluate_policy(
+            registry,
+            &plugin,
+            action,
+            &context.to_string(),
+            Some(input.call),
+        )
+        .await
+        {
             Ok(decision) => {
                 let rule = format!("{id}:{}", decision.rule_id);
                 let verdict = match decision.verdict {

@@ -1,21 +1,24 @@
-//! Runs the model's function calls: policy chain, then the tool plugin in a fresh
-//! instance, as a thread item with its start and completion, and the output that goes
-//! back to the model.
+//! Runs the model's function calls: the policy chain judges the call, the tool plugin
+//! runs in a fresh instance, and the call becomes a thread item (started, completed) plus
+//! the output that goes back to the model.
 
 use super::events::{AgentEvent, TurnSink};
 use super::history::function_call_output;
 use super::policy_chain::{ChainVerdict, PolicyInput, decide};
+use super::render::{self, Ending};
+use super::services::TurnServices;
 use super::stream::FunctionCall;
-use crate::plugins::bindings::types::{Action, Approval, ToolCall, ToolCallAction, ToolError};
-use crate::plugins::state::{BoxFuture, CallServices, ExecCommand, ExecExit};
+use crate::plugins::bindings::types::{Action, Render, ToolCall, ToolCallAction, ToolError};
 use crate::plugins::{CallContext, PluginRegistry, invoke_tool};
-use crate::protocol::{
-    McpToolCallError, McpToolCallResult, McpToolCallStatus, ThreadItem, ThreadItemDetails,
-};
+use crate::protocol::ThreadItem;
 use serde_json::{Value, json};
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
+
+/// Id of the first-party plan tool plugin, whose calls update the turn's plan.
+const PLAN_PLUGIN: &str = "hearth.plan";
 
 /// What a tool call needs from its turn.
 #[derive(Clone)]
@@ -24,6 +27,8 @@ pub struct ToolEnv {
     pub registry: Arc<PluginRegistry>,
     /// Operator policy plugin ids, in order.
     pub operator_policies: Arc<Vec<String>>,
+    /// Operator settings per policy plugin id (passed in the policy context).
+    pub policy_settings: Arc<serde_json::Map<String, Value>>,
     /// The thread's approval policy.
     pub approval_policy: String,
     /// Workspace, sandbox mode, thread and turn.
@@ -32,49 +37,10 @@ pub struct ToolEnv {
     pub sink: Arc<dyn TurnSink>,
     /// Fires on interrupt.
     pub cancel: CancellationToken,
-}
-
-/// Services for one running tool call: progress goes to the client, approvals run the
-/// policy chain, processes are not available until the OS sandbox lands.
-struct TurnServices {
-    env: ToolEnv,
-}
-
-impl CallServices for TurnServices {
-    fn progress(&self, _chunk: &str) -> bool {
-        !self.env.cancel.is_cancelled()
-    }
-
-    fn approve(&self, action: Action) -> BoxFuture<Approval> {
-        let env = self.env.clone();
-        Box::pin(async move {
-            let input = PolicyInput {
-                approval_policy: &env.approval_policy,
-                call: &env.call,
-                sandbox_denied: false,
-                escalated: false,
-            };
-            let decision = decide(&env.registry, &env.operator_policies, &action, &input).await;
-            match decision.verdict {
-                ChainVerdict::Allow => Approval::Approved,
-                ChainVerdict::Deny(reason) => {
-                    Approval::Denied(format!("{reason} (rule {})", decision.rule))
-                }
-                ChainVerdict::Ask(reason) => Approval::Denied(format!(
-                    "approval required ({reason}), but interactive approval of plugin actions is not available yet"
-                )),
-            }
-        })
-    }
-
-    fn exec(&self, _command: ExecCommand) -> BoxFuture<Result<ExecExit, String>> {
-        Box::pin(async {
-            Err(
-                "running processes needs the OS sandbox, which this hearth does not provide yet"
-                    .into(),
-            )
-        })
-    }
+    /// Actions the user accepted for the whole thread.
+    pub session_approvals: Arc<Mutex<HashSet<String>>>,
+    /// The turn's file diffs so far, for `turn/diff/updated`.
+    pub turn_diff: Arc<Mutex<Vec<String>>>,
 }
 
 fn now_ms() -> i64 {
@@ -88,33 +54,29 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
     let arguments: Value =
         serde_json::from_str(&call.arguments).unwrap_or(Value::String(call.arguments.clone()));
     let found = env.registry.tool(&call.name);
-    let server = found
+    let plugin_id = found
         .as_ref()
         .map(|(p, _)| p.manifest.id.clone())
         .unwrap_or_else(|| "hearth".into());
+    let render_kind = found
+        .as_ref()
+        .map(|(_, s)| s.render)
+        .unwrap_or(Render::Generic);
+    let workspace = env.call.workspace.clone().unwrap_or_default();
     let mut item = ThreadItem::new(
         call.call_id.clone(),
-        ThreadItemDetails::McpToolCall {
-            server: server.clone(),
-            tool: call.name.clone(),
-            status: McpToolCallStatus::InProgress,
-            arguments: arguments.clone(),
-            app_context: None,
-            plugin_id: found.as_ref().map(|(p, _)| p.manifest.id.clone()),
-            result: None,
-            error: None,
-            duration_ms: None,
-        },
+        render::started(render_kind, &plugin_id, &call.name, &arguments, &workspace),
     );
     item.started_at_ms = Some(now_ms());
     env.sink.emit(AgentEvent::ItemStarted(item.clone())).await;
 
-    let outcome: Result<(String, Option<Value>), String> = match &found {
-        None => Err(format!("unknown tool `{}`", call.name)),
-        Some(_) if !arguments.is_object() => Err(format!(
-            "arguments of `{}` must be a JSON object",
-            call.name
-        )),
+    let (output_text, ending_kind, details) = match &found {
+        None => (format!("unknown tool `{}`", call.name), Kind::Failed, None),
+        Some(_) if !arguments.is_object() => (
+            format!("arguments of `{}` must be a JSON object", call.name),
+            Kind::Failed,
+            None,
+        ),
         Some((plugin, spec)) => {
             let action = Action::ToolCall(ToolCallAction {
                 plugin: plugin.manifest.id.clone(),
@@ -128,73 +90,47 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
                 sandbox_denied: false,
                 escalated: false,
             };
-            let decision = decide(&env.registry, &env.operator_policies, &action, &input).await;
+            let decision = decide(
+                &env.registry,
+                &env.operator_policies,
+                &env.policy_settings,
+                &action,
+                &input,
+            )
+            .await;
             match decision.verdict {
-                ChainVerdict::Deny(reason) => {
-                    Err(format!("denied by policy ({}): {reason}", decision.rule))
-                }
-                ChainVerdict::Ask(reason) => Err(format!(
-                    "approval required ({reason}); interactive approval of generic tool calls is not available yet"
-                )),
-                ChainVerdict::Allow => {
-                    let tool_call = ToolCall {
-                        call_id: call.call_id.clone(),
-                        name: call.name.clone(),
-                        arguments: call.arguments.clone(),
-                        context: json!({
-                            "cwd": env.call.workspace,
-                            "thread-id": env.call.thread_id,
-                            "turn-id": env.call.turn_id,
-                            "sandbox-mode": env.call.sandbox.as_str(),
-                        })
-                        .to_string(),
-                    };
-                    let services = Arc::new(TurnServices { env: env.clone() });
-                    tokio::select! {
-                        result = invoke_tool(&env.registry, plugin, &tool_call, &env.call, services) => match result {
-                            Ok(Ok(out)) if out.success => Ok((out.content, out.details.and_then(|d| serde_json::from_str(&d).ok()))),
-                            Ok(Ok(out)) => Err(out.content),
-                            Ok(Err(ToolError::InvalidArguments(m))) => Err(format!("invalid arguments: {m}")),
-                            Ok(Err(ToolError::Denied(m))) => Err(format!("denied: {m}")),
-                            Ok(Err(ToolError::Failed(m))) => Err(m),
-                            Err(call_error) => Err(call_error.to_string()),
-                        },
-                        _ = env.cancel.cancelled() => Err("aborted: the turn was interrupted".into()),
-                    }
-                }
+                ChainVerdict::Deny(reason) => (
+                    format!("denied by policy ({}): {reason}", decision.rule),
+                    Kind::Declined,
+                    None,
+                ),
+                ChainVerdict::Ask(reason) => (
+                    format!(
+                        "approval required ({reason}); hearth asks for approval on the concrete action (command, file change), not on whole tool calls"
+                    ),
+                    Kind::Declined,
+                    None,
+                ),
+                ChainVerdict::Allow => invoke(env, plugin, call, render_kind).await,
             }
         }
     };
 
-    let output_text = match &outcome {
-        Ok((text, _)) => text.clone(),
-        Err(message) => message.clone(),
+    let duration = started.elapsed().as_millis() as i64;
+    let ending = match ending_kind {
+        Kind::Answered(success) => Ending::Answered {
+            text: &output_text,
+            success,
+            details: details.as_ref(),
+        },
+        Kind::Declined => Ending::Declined(&output_text),
+        Kind::Failed => Ending::Failed(&output_text),
     };
-    if let ThreadItemDetails::McpToolCall {
-        status,
-        result,
-        error,
-        duration_ms,
-        ..
-    } = &mut item.details
-    {
-        *duration_ms = Some(started.elapsed().as_millis() as i64);
-        match outcome {
-            Ok((text, structured)) => {
-                *status = McpToolCallStatus::Completed;
-                *result = Some(McpToolCallResult {
-                    content: vec![json!({"type": "text", "text": text})],
-                    structured_content: structured,
-                    meta: None,
-                });
-            }
-            Err(message) => {
-                *status = McpToolCallStatus::Failed;
-                *error = Some(McpToolCallError { message });
-            }
-        }
-    }
+    render::complete(&mut item.details, ending, duration);
     item.completed_at_ms = Some(now_ms());
+    if let (Some(details), Some((plugin, _))) = (&details, &found) {
+        after_effects(env, &plugin.manifest.id, render_kind, details).await;
+    }
     let history = vec![
         call.item.clone(),
         function_call_output(&call.call_id, &output_text),
@@ -206,4 +142,78 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
         })
         .await;
     history
+}
+
+enum Kind {
+    Answered(bool),
+    Declined,
+    Failed,
+}
+
+async fn invoke(
+    env: &ToolEnv,
+    plugin: &crate::plugins::LoadedPlugin,
+    call: &FunctionCall,
+    render_kind: Render,
+) -> (String, Kind, Option<Value>) {
+    let tool_call = ToolCall {
+        call_id: call.call_id.clone(),
+        name: call.name.clone(),
+        arguments: call.arguments.clone(),
+        context: json!({
+            "cwd": env.call.workspace,
+            "thread-id": env.call.thread_id,
+            "turn-id": env.call.turn_id,
+            "sandbox-mode": env.call.sandbox.as_str(),
+        })
+        .to_string(),
+    };
+    let services = Arc::new(TurnServices::new(
+        env.clone(),
+        call.call_id.clone(),
+        render_kind == Render::CommandExecution,
+    ));
+    tokio::select! {
+        result = invoke_tool(&env.registry, plugin, &tool_call, &env.call, services) => match result {
+            Ok(Ok(out)) => {
+                let details = out.details.as_deref().and_then(|d| serde_json::from_str(d).ok());
+                (out.content, Kind::Answered(out.success), details)
+            }
+            Ok(Err(ToolError::InvalidArguments(m))) => (format!("invalid arguments: {m}"), Kind::Failed, None),
+            Ok(Err(ToolError::Denied(m))) => (m, Kind::Declined, None),
+            Ok(Err(ToolError::Failed(m))) => (m, Kind::Failed, None),
+            Err(call_error) => (call_error.to_string(), Kind::Failed, None),
+        },
+        _ = env.cancel.cancelled() => ("aborted: the turn was interrupted".into(), Kind::Failed, None),
+    }
+}
+
+/// Turn-level notifications some tools imply: the plan, and the turn's diff.
+async fn after_effects(env: &ToolEnv, plugin: &str, render_kind: Render, details: &Value) {
+    if plugin == PLAN_PLUGIN {
+        env.sink
+            .emit(AgentEvent::PlanUpdated {
+                explanation: details
+                    .get("explanation")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                plan: details
+                    .get("plan")
+                    .cloned()
+                    .unwrap_or(Value::Array(Vec::new())),
+            })
+            .await;
+    }
+    if render_kind == Render::FileChange {
+        let changes = render::file_changes(Some(details));
+        if changes.is_empty() {
+            return;
+        }
+        let diff = {
+            let mut all = env.turn_diff.lock().unwrap_or_else(|e| e.into_inner());
+            all.extend(changes.into_iter().map(|c| c.diff));
+            all.join("\n")
+        };
+        env.sink.emit(AgentEvent::DiffUpdated(diff)).await;
+    }
 }

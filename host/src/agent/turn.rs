@@ -1,11 +1,14 @@
 //! One turn of the agent loop: model request, streamed items, tool calls, repeat until a
-//! response has no tool calls. Retries retryable model errors with backoff; interrupt
-//! cancels the stream and running tools.
+//! response has no tool calls. Retries retryable model errors with backoff and jitter
+//! (honouring `retry-after`): failures before the stream starts spend the provider's
+//! `request_max_retries`, failures after it (a dropped or idle stream) its
+//! `stream_max_retries`. Interrupt cancels the stream (and its HTTP request) and running
+//! tools.
 
 use super::events::{AgentEvent, TurnSink};
 use super::history::user_message;
 use super::model_select::ModelSelection;
-use super::stream::{StreamFailure, consume};
+use super::stream::{StreamFailure, consume, idle_error};
 use super::tools::{ToolEnv, run_call};
 use crate::plugins::bindings::model::hearth::plugin::model_types::ModelRequest;
 use crate::plugins::{CallContext, PluginRegistry, start_model};
@@ -40,8 +43,12 @@ pub struct TurnSetup {
     pub selection: ModelSelection,
     /// Operator policy plugin ids.
     pub operator_policies: Arc<Vec<String>>,
+    /// Operator settings per policy plugin id.
+    pub policy_settings: Arc<serde_json::Map<String, Value>>,
     /// The thread's approval policy.
     pub approval_policy: String,
+    /// Actions the user accepted for the whole thread.
+    pub session_approvals: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Workspace, sandbox mode, thread and turn.
     pub call: CallContext,
     /// Canonical history so far, including this turn's user message.
@@ -124,12 +131,16 @@ pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd 
     let env = ToolEnv {
         registry: setup.registry.clone(),
         operator_policies: setup.operator_policies.clone(),
+        policy_settings: setup.policy_settings.clone(),
         approval_policy: setup.approval_policy.clone(),
         call: setup.call.clone(),
         sink: sink.clone(),
         cancel: setup.cancel.clone(),
+        session_approvals: setup.session_approvals.clone(),
+        turn_diff: Arc::default(),
     };
-    let mut attempt = 0u32;
+    let mut request_attempt = 0u32;
+    let mut stream_attempt = 0u32;
     loop {
         steer_inputs(&mut setup, sink.as_ref()).await;
         let request = ModelRequest {
@@ -144,21 +155,36 @@ pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd 
             })
             .to_string(),
         };
+        let selection = &setup.selection;
+        let idle = selection.stream_idle_timeout;
+        let start = start_model(
+            &setup.registry,
+            adapter.clone(),
+            &request,
+            &setup.call,
+            selection.injected.clone(),
+            selection.origins.clone(),
+        );
         let started = tokio::select! {
-            s = start_model(&setup.registry, adapter.clone(), &request, &setup.call, setup.selection.injected.clone()) => s,
+            s = tokio::time::timeout(idle, start) => s.unwrap_or_else(|_| Ok(Err(idle_error(idle)))),
             _ = setup.cancel.cancelled() => return TurnEnd::Interrupted,
         };
+        // Which budget a failure spends: the request's, or (once it streams) the stream's.
+        let mut streaming = false;
         let failure = match started {
             Err(call_error) => return TurnEnd::Failed(call_error.to_string()),
             Ok(Err(model_error)) => StreamFailure::Model(model_error),
             Ok(Ok(mut stream)) => {
+                streaming = true;
                 let consumed = tokio::select! {
-                    c = consume(&mut stream, sink.as_ref()) => c,
+                    c = consume(&mut stream, sink.as_ref(), idle) => c,
                     _ = setup.cancel.cancelled() => return TurnEnd::Interrupted,
                 };
                 match consumed {
                     Ok(output) => {
-                        attempt = 0;
+                        request_attempt = 0;
+                        stream_attempt = 0;
+                        setup.history.extend(output.items);
                         if output.calls.is_empty() {
                             if setup.steer.is_empty() {
                                 return TurnEnd::Completed;
@@ -181,6 +207,9 @@ pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd 
                                 partial.completed_items
                             );
                         }
+                        // The client saw them complete and the thread keeps them: the
+                        // retry builds on them rather than repeating them.
+                        setup.history.extend(partial.items);
                         failure
                     }
                 }
@@ -190,20 +219,23 @@ pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd 
             StreamFailure::Model(e) => (e.message.clone(), e.retryable, e.retry_after_ms),
             StreamFailure::Plugin(e) => (e.to_string(), false, None),
         };
-        if !retryable || attempt >= setup.selection.request_max_retries {
-            let message = if attempt > 0 {
+        let (attempt, limit) = if streaming {
+            (&mut stream_attempt, setup.selection.stream_max_retries)
+        } else {
+            (&mut request_attempt, setup.selection.request_max_retries)
+        };
+        if !retryable || *attempt >= limit {
+            let message = if *attempt > 0 {
                 format!("{message} (after {attempt} retries)")
             } else {
                 message
             };
             return TurnEnd::Failed(message);
         }
-        attempt += 1;
+        *attempt += 1;
+        let attempt = *attempt;
         sink.emit(AgentEvent::Error {
-            message: format!(
-                "{message}; retrying ({attempt}/{})",
-                setup.selection.request_max_retries
-            ),
+            message: format!("{message}; retrying ({attempt}/{limit})"),
             will_retry: true,
         })
         .await;

@@ -140,6 +140,36 @@ impl Renderer {
                 print!("{}", params["delta"].as_str().unwrap_or_default());
                 self.in_text = true;
             }
+            "item/started" if params["item"]["type"] == "commandExecution" => {
+                self.line_break();
+                println!(
+                    "{}",
+                    styled(format!(
+                        "\x1b[36m$ {}\x1b[0m",
+                        params["item"]["command"].as_str().unwrap_or("?")
+                    ))
+                );
+            }
+            "item/commandExecution/outputDelta" => {
+                print!(
+                    "{}",
+                    styled(format!(
+                        "\x1b[2m{}\x1b[0m",
+                        params["delta"].as_str().unwrap_or_default()
+                    ))
+                );
+            }
+            "turn/plan/updated" => {
+                self.line_break();
+                for step in params["plan"].as_array().into_iter().flatten() {
+                    let mark = match step["status"].as_str() {
+                        Some("completed") => "[x]",
+                        Some("inProgress") => "[>]",
+                        _ => "[ ]",
+                    };
+                    println!("{mark} {}", step["step"].as_str().unwrap_or_default());
+                }
+            }
             "item/started" if params["item"]["type"] == "mcpToolCall" => {
                 self.line_break();
                 let item = &params["item"];
@@ -185,6 +215,23 @@ impl Renderer {
                             println!("{}", styled("  \x1b[2m…\x1b[0m".to_string()));
                         }
                     }
+                    Some("commandExecution") | Some("fileChange") => {
+                        let status = item["status"].as_str().unwrap_or("?");
+                        let detail = match item["exitCode"].as_i64() {
+                            Some(code) => format!("exit {code}"),
+                            None => status.to_string(),
+                        };
+                        println!(
+                            "{}",
+                            styled(format!(
+                                "\x1b[2m({} {detail})\x1b[0m",
+                                item["type"].as_str().unwrap_or_default()
+                            ))
+                        );
+                        for change in item["changes"].as_array().into_iter().flatten() {
+                            println!("  {}", change["path"].as_str().unwrap_or_default());
+                        }
+                    }
                     Some("reasoning") | Some("agentMessage") => {
                         print!("{}", styled("\x1b[0m".to_string()));
                         self.line_break();
@@ -210,6 +257,44 @@ impl Renderer {
             _ => {}
         }
         let _ = std::io::stdout().flush();
+    }
+}
+
+/// Answers an approval request: on a terminal, asks the user; otherwise (or with
+/// `--no-approve`) declines.
+async fn ask_on_tty(request: &Value, no_approve: bool) -> &'static str {
+    use std::io::IsTerminal;
+    let params = &request["params"];
+    let what = match request["method"].as_str() {
+        Some("item/commandExecution/requestApproval") => {
+            format!(
+                "run `{}` in {}",
+                params["command"].as_str().unwrap_or("?"),
+                params["cwd"].as_str().unwrap_or("?")
+            )
+        }
+        _ => "change files".to_string(),
+    };
+    let reason = params["reason"].as_str().unwrap_or_default();
+    if no_approve || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "approval needed to {what} ({reason}): declined (not interactive or --no-approve)"
+        );
+        return "decline";
+    }
+    eprint!(
+        "Allow the agent to {what}? ({reason})\n  [y]es / [a]lways in this thread / [n]o / [c]ancel turn: "
+    );
+    let line = tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await;
+    match line.ok().and_then(Result::ok).unwrap_or_default().trim() {
+        "y" | "yes" => "accept",
+        "a" | "always" => "acceptForSession",
+        "c" | "cancel" => "cancel",
+        _ => "decline",
     }
 }
 
@@ -275,9 +360,10 @@ pub async fn exec(ctx: &Context, args: ExecArgs) -> Result<i32> {
     loop {
         let message = client.next().await?;
         if message.get("id").is_some() && message.get("method").is_some() {
-            // A server request (approval): refuse; interactive approvals come with the tools issue.
+            out.line_break();
+            let decision = ask_on_tty(&message, args.no_approve).await;
             client
-                .send(json!({"id": message["id"], "result": {"decision": "decline"}}))
+                .send(json!({"id": message["id"], "result": {"decision": decision}}))
                 .await?;
             continue;
         }

@@ -96,6 +96,15 @@ impl Config {
         self.approval_policy.as_deref().unwrap_or("on-request")
     }
 
+    /// Operator settings of each plugin that has some, as JSON (policies get theirs in
+    /// their context).
+    pub fn policy_settings(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.plugins
+            .iter()
+            .filter_map(|(id, g)| g.settings.clone().map(|s| (id.clone(), s)))
+            .collect()
+    }
+
     /// The sandbox mode, defaulting to `read-only`.
     pub fn sandbox_mode(&self) -> SandboxMode {
         self.sandbox_mode.unwrap_or_default()

@@ -11,6 +11,7 @@ use super::egress::{EgressGate, InjectedHeaders};
 use super::engine::ticks_for;
 use super::grants::{CallContext, build_wasi};
 use super::limiter::CallLimiter;
+use super::network_rule::NetworkRule;
 use super::registry::{LoadedPlugin, PluginRegistry, Prepared};
 use super::state::{CallServices, DetachedServices, PluginState, PolicyState};
 use anyhow::{Result, anyhow};
@@ -155,27 +156,25 @@ fn timeout_of(plugin: &LoadedPlugin) -> Duration {
 /// spent inside host calls, which epochs cannot interrupt).
 const OUTER_GRACE: Duration = Duration::from_millis(500);
 
+/// A store for one call. `granted` replaces the plugin-wide network grant when given: a
+/// model adapter call may reach its provider's origins only.
 fn plugin_store(
     registry: &PluginRegistry,
     plugin: &LoadedPlugin,
     ctx: &CallContext,
     services: Arc<dyn CallServices>,
     injected: Arc<Vec<InjectedHeaders>>,
+    granted: Option<Arc<Vec<NetworkRule>>>,
 ) -> Result<(Store<PluginState>, Vec<String>, MemoryOutputPipe)> {
     let stderr = MemoryOutputPipe::new(STDERR_CAPTURE);
     let (wasi, mut caps) = build_wasi(&plugin.grants, ctx, stderr.clone())?;
+    let granted = granted.unwrap_or_else(|| plugin.grants.network_granted.clone());
+    caps.extend(granted.iter().map(|r| format!("net:{}", r.text)));
     let gate = EgressGate::new(
         &plugin.manifest.id,
         plugin.grants.network_requested.clone(),
-        plugin.grants.network_granted.clone(),
+        granted,
         injected,
-    );
-    caps.extend(
-        plugin
-            .grants
-            .network_granted
-            .iter()
-            .map(|r| format!("net:{}", r.text)),
     );
     let state = PluginState {
         plugin_id: plugin.manifest.id.as_str().into(),
@@ -223,6 +222,7 @@ pub async fn describe(registry: &PluginRegistry, plugin: &LoadedPlugin) -> Resul
         &CallContext::default(),
         Arc::new(DetachedServices),
         Arc::default(),
+        None,
     )?;
     let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
         let tool = pre.instantiate_async(&mut store).await?;
@@ -262,7 +262,7 @@ pub async fn invoke_tool(
         return Err(err);
     };
     let (mut store, caps, stderr) =
-        match plugin_store(registry, plugin, ctx, services, Arc::default()) {
+        match plugin_store(registry, plugin, ctx, services, Arc::default(), None) {
             Ok(parts) => parts,
             Err(err) => {
                 let err = rec.failed(format!("{err:#}"));
@@ -375,14 +375,16 @@ pub struct ModelStream {
     stderr: MemoryOutputPipe,
 }
 
-/// Starts a model response on a fresh adapter instance. Credentials for the provider's
-/// origin travel in `injected`, attached by the egress gate.
+/// Starts a model response on a fresh adapter instance. The instance may reach the
+/// provider's `origins` and nothing else (they replace the plugin-wide grant), and
+/// credentials for those origins travel in `injected`, attached by the egress gate.
 pub async fn start_model(
     registry: &PluginRegistry,
     plugin: Arc<LoadedPlugin>,
     request: &ModelRequest,
     ctx: &CallContext,
     injected: Arc<Vec<InjectedHeaders>>,
+    origins: Arc<Vec<NetworkRule>>,
 ) -> Result<Result<ModelStream, ModelError>, CallError> {
     let mut rec = CallRecorder::new(&plugin, "start", Some(ctx));
     let Prepared::Model { pre } = &plugin.prepared else {
@@ -396,6 +398,7 @@ pub async fn start_model(
         &CallContext::default(),
         Arc::new(DetachedServices),
         injected,
+        Some(origins),
     ) {
         Ok(parts) => parts,
         Err(err) => {
@@ -527,12 +530,14 @@ impl Drop for ModelStream {
     }
 }
 
-/// Asks a model adapter which models its provider offers.
+/// Asks a model adapter which models its provider offers; like [`start_model`], the
+/// instance may reach the provider's `origins` only.
 pub async fn list_models(
     registry: &PluginRegistry,
     plugin: &LoadedPlugin,
     settings: &str,
     injected: Arc<Vec<InjectedHeaders>>,
+    origins: Arc<Vec<NetworkRule>>,
 ) -> Result<
     Result<Vec<super::bindings::model::hearth::plugin::model_types::ModelInfo>, ModelError>,
     CallError,
@@ -547,6 +552,7 @@ pub async fn list_models(
         &CallContext::default(),
         Arc::new(DetachedServices),
         injected,
+        Some(origins),
     )
     .map_err(|e| rec.failed(format!("{e:#}")))?;
     let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {

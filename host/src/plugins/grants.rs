@@ -47,6 +47,8 @@ pub struct OperatorGrant {
     pub grants: Capabilities,
     /// Operator caps on its limits.
     pub limits: Limits,
+    /// Settings handed to the plugin (policies receive them as `settings` in their context).
+    pub settings: Option<serde_json::Value>,
 }
 
 impl Default for OperatorGrant {
@@ -58,7 +60,22 @@ impl Default for OperatorGrant {
                 ..Capabilities::default()
             },
             limits: Limits::default(),
+            settings: None,
         }
+    }
+}
+
+impl OperatorGrant {
+    /// The grant a plugin gets when the operator config has no entry for it. The
+    /// first-party shell tool may run processes by default: every command it runs is
+    /// judged by the policy chain and confined by the OS sandbox per the thread's
+    /// sandbox mode. Operators turn that off with `[plugins."hearth.shell".grants] exec = false`.
+    pub fn default_for(plugin_id: &str) -> Self {
+        let mut grant = OperatorGrant::default();
+        if plugin_id == "hearth.shell" {
+            grant.grants.exec = true;
+        }
+        grant
     }
 }
 
@@ -313,6 +330,7 @@ mod tests {
                 exec: false,
             },
             limits: Limits::default(),
+            settings: None,
         };
         let g = PluginGrants::resolve(&m, &op).unwrap();
         assert_eq!(g.workspace, Access::Read);

@@ -193,7 +193,11 @@ impl PluginRegistry {
     /// skipped (returns `Ok(None)`).
     pub async fn load(&mut self, source: PluginSource) -> Result<Option<Arc<LoadedPlugin>>> {
         let id = source.manifest.id.clone();
-        let operator = self.operator.get(&id).cloned().unwrap_or_default();
+        let operator = self
+            .operator
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| OperatorGrant::default_for(&id));
         if !operator.enabled {
             tracing::info!(plugin = %id, "plugin disabled by configuration");
             self.plugins.remove(&id);

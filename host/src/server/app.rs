@@ -152,6 +152,8 @@ pub struct ThreadInner {
     pub usage_total: TokenUsageBreakdown,
     /// Whether the thread is archived.
     pub archived: bool,
+    /// Actions the user accepted for the whole thread (`acceptForSession`).
+    pub session_approvals: Arc<std::sync::Mutex<HashSet<String>>>,
 }
 
 /// A connection subscribed to a thread.

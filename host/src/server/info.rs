@@ -55,6 +55,7 @@ pub async fn model_list(app: &Arc<App>, params: ModelListParams) -> HandlerResul
             &adapter,
             &selection.provider_settings.to_string(),
             selection.injected.clone(),
+            selection.origins.clone(),
         )
         .await
         {

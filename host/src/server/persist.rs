@@ -196,6 +196,7 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
             active: None,
             usage_total: TokenUsageBreakdown::default(),
             archived: false,
+            session_approvals: Default::default(),
         });
         return;
     }

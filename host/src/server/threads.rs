@@ -230,6 +230,7 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> Ha
         active: None,
         usage_total: Default::default(),
         archived: false,
+        session_approvals: Default::default(),
     };
     let live = register(app, conn, inner, vec![record]).await;
     conn.respond(session_response(live.snapshot(false), &settings)?.unwrap_or_default())
@@ -348,6 +349,7 @@ pub async fn fork(app: &Arc<App>, conn: &Conn, params: ThreadForkParams) -> Hand
         active: None,
         usage_total: Default::default(),
         archived: false,
+        session_approvals: Default::default(),
     };
     let live = register(app, conn, inner, vec![record]).await;
     conn.respond(

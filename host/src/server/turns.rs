@@ -4,6 +4,7 @@
 use super::app::{ActiveTurn, App, HistoryEntry, LiveThread};
 use super::persist::Record;
 use super::{Conn, HandlerResult};
+use crate::agent::events::{ApprovalKind, ApprovalRequest, ClientDecision};
 use crate::agent::history::user_message;
 use crate::agent::{AgentEvent, TurnEnd, TurnSetup, TurnSink, run_turn, select_model};
 use crate::plugins::CallContext;
@@ -127,7 +128,9 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
         registry,
         selection,
         operator_policies: Arc::new(app.config.operator_policies.clone()),
+        policy_settings: Arc::new(app.config.policy_settings()),
         approval_policy: settings.approval_policy.clone(),
+        session_approvals: thread.lock().session_approvals.clone(),
         call: CallContext {
             workspace: Some(settings.cwd.clone()),
             sandbox: settings.sandbox,
@@ -403,6 +406,21 @@ impl ThreadSink {
                     },
                 })
             }
+            AgentEvent::PlanUpdated { explanation, plan } => {
+                ServerNotification::TurnPlanUpdated(TurnPlanUpdatedNotification {
+                    thread_id,
+                    turn_id,
+                    explanation,
+                    plan: serde_json::from_value(plan).unwrap_or_default(),
+                })
+            }
+            AgentEvent::DiffUpdated(diff) => {
+                ServerNotification::TurnDiffUpdated(TurnDiffUpdatedNotification {
+                    thread_id,
+                    turn_id,
+                    diff,
+                })
+            }
             AgentEvent::Error {
                 message,
                 will_retry,
@@ -417,13 +435,120 @@ impl ThreadSink {
     }
 }
 
-impl TurnSink for ThreadSink {
-    fn emit(&self, event: AgentEvent) -> BoxFuture<()> {
-        let sink = ThreadSink {
+impl ThreadSink {
+    fn clone_sink(&self) -> ThreadSink {
+        ThreadSink {
             app: self.app.clone(),
             thread: self.thread.clone(),
             turn_id: self.turn_id.clone(),
+        }
+    }
+
+    /// Sends an approval request to the first subscribed client and waits for its answer;
+    /// the thread shows `waitingOnApproval` meanwhile. No client, or one that goes away,
+    /// counts as decline.
+    async fn ask(&self, request: ApprovalRequest) -> ClientDecision {
+        let Some(client) = self.thread.subscribers().into_iter().next() else {
+            return ClientDecision::Decline;
         };
+        let base = (
+            self.thread.id.clone(),
+            self.turn_id.clone(),
+            request.item_id.clone(),
+            now_ms(),
+        );
+        let server_request = match request.kind {
+            ApprovalKind::Exec { command, cwd } => {
+                ServerRequest::CommandExecutionApproval(CommandExecutionRequestApprovalParams {
+                    thread_id: base.0,
+                    turn_id: base.1,
+                    item_id: base.2,
+                    started_at_ms: base.3,
+                    command: Some(command),
+                    cwd: Some(cwd),
+                    reason: Some(request.reason),
+                    command_actions: None,
+                    proposed_execpolicy_amendment: None,
+                    network_approval_context: None,
+                    proposed_network_policy_amendments: None,
+                })
+            }
+            ApprovalKind::FileChange => {
+                ServerRequest::FileChangeApproval(FileChangeRequestApprovalParams {
+                    thread_id: base.0,
+                    turn_id: base.1,
+                    item_id: base.2,
+                    started_at_ms: base.3,
+                    reason: Some(request.reason),
+                    grant_root: None,
+                })
+            }
+        };
+        self.thread
+            .set_status(ThreadStatus::Active {
+                active_flags: vec![ThreadActiveFlag::WaitingOnApproval],
+            })
+            .await;
+        let pending = client
+            .handle
+            .start_request(server_request.method(), server_request.params())
+            .await;
+        let (decision, request_id) = match pending {
+            Ok(pending) => {
+                let id = pending.id().clone();
+                let answer = pending.await;
+                (
+                    answer
+                        .map(|v| parse_decision(&v))
+                        .unwrap_or(ClientDecision::Decline),
+                    Some(id),
+                )
+            }
+            Err(_) => (ClientDecision::Decline, None),
+        };
+        if let Some(request_id) = request_id {
+            self.thread
+                .broadcast(ServerNotification::ServerRequestResolved(
+                    ServerRequestResolvedNotification {
+                        thread_id: self.thread.id.clone(),
+                        request_id,
+                    },
+                ))
+                .await;
+        }
+        self.thread
+            .set_status(ThreadStatus::Active {
+                active_flags: Vec::new(),
+            })
+            .await;
+        decision
+    }
+}
+
+/// Reads a client's approval answer (`{"decision": ...}`); anything unknown declines.
+fn parse_decision(value: &Value) -> ClientDecision {
+    match &value["decision"] {
+        Value::String(s) => match s.as_str() {
+            "accept" => ClientDecision::Accept,
+            "acceptForSession" => ClientDecision::AcceptForSession,
+            "cancel" => ClientDecision::Cancel,
+            _ => ClientDecision::Decline,
+        },
+        Value::Object(o) if o.contains_key("acceptWithExecpolicyAmendment") => {
+            ClientDecision::Accept
+        }
+        _ => ClientDecision::Decline,
+    }
+}
+
+impl TurnSink for ThreadSink {
+    fn emit(&self, event: AgentEvent) -> BoxFuture<()> {
+        let sink = self.clone_sink();
         Box::pin(async move { sink.deliver(event).await })
+    }
+
+    fn request_approval(&self, request: ApprovalRequest) -> BoxFuture<ClientDecision> {
+        let sink = self.clone_sink();
+        Box::pin(async move { sink.ask(request).await })
     }
 }
