@@ -27,12 +27,24 @@ pub struct AppServer {
 impl AppServer {
     /// Spawns the binary with `home` as `$HEARTH_HOME`.
     pub fn spawn(home: &Path, args: &[&str]) -> Self {
+        Self::spawn_with_env(home, args, &[])
+    }
+
+    /// Like [`spawn`](Self::spawn), with extra environment variables (set after
+    /// `OPENAI_API_KEY` is removed, so a test may set it).
+    pub fn spawn_with_env(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
             .arg("app-server")
             .args(args)
             .env("HEARTH_HOME", home)
+            // One precompiled cache for every test server (compiling each component once).
+            .env(
+                "HEARTH_CACHE_DIR",
+                concat!(env!("CARGO_TARGET_TMPDIR"), "/component-cache"),
+            )
             .env_remove("OPENAI_API_KEY")
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -199,12 +211,17 @@ impl Drop for AppServer {
 
 /// Writes a config.toml selecting the scripted adapter with `script`.
 pub fn scripted_home(home: &Path, script: &Value) {
+    scripted_home_with(home, script, "", "");
+}
+
+/// Like [`scripted_home`], with extra top-level keys (`top`) and extra tables (`tables`).
+pub fn scripted_home_with(home: &Path, script: &Value, top: &str, tables: &str) {
     let script_path = home.join("script.json");
     std::fs::write(&script_path, script.to_string()).unwrap();
     std::fs::write(
         home.join("config.toml"),
         format!(
-            "model_provider = \"script\"\nmodel = \"scripted\"\n[model_providers.script]\nname = \"Test script\"\nwire_api = \"scripted\"\nscript_file = {:?}\n",
+            "model_provider = \"script\"\nmodel = \"scripted\"\n{top}\n[model_providers.script]\nname = \"Test script\"\nwire_api = \"scripted\"\nscript_file = {:?}\n{tables}\n",
             script_path.display().to_string()
         ),
     )

@@ -36,13 +36,17 @@ pub async fn load_registry(
     options: &LoadOptions,
 ) -> Result<(PluginRegistry, Vec<LoadFailure>)> {
     let engine = shared_engine()?;
-    let cache = ComponentCache::new(
-        &engine,
-        options
-            .home
-            .as_ref()
-            .map(|h| h.join("cache").join("components")),
-    );
+    // `HEARTH_CACHE_DIR` shares one precompiled cache between homes (entries are keyed
+    // by content and engine, and written atomically, so sharing is safe).
+    let cache_dir = std::env::var_os("HEARTH_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            options
+                .home
+                .as_ref()
+                .map(|h| h.join("cache").join("components"))
+        });
+    let cache = ComponentCache::new(&engine, cache_dir);
     let audit = match &options.home {
         Some(home) => AuditLog::open(&home.join("audit"))?,
         None => AuditLog::disabled(),

@@ -411,7 +411,7 @@ impl ThreadSink {
                     thread_id,
                     turn_id,
                     explanation,
-                    plan: serde_json::from_value(plan).unwrap_or_default(),
+                    plan: plan_steps(plan),
                 })
             }
             AgentEvent::DiffUpdated(diff) => {
@@ -523,6 +523,22 @@ impl ThreadSink {
             .await;
         decision
     }
+}
+
+/// Plan steps from `update_plan` details (`in_progress` becomes the wire's `inProgress`).
+fn plan_steps(plan: Value) -> Vec<TurnPlanStep> {
+    let steps = plan.as_array().cloned().unwrap_or_default();
+    steps
+        .into_iter()
+        .filter_map(|mut step| {
+            if let Some(status) = step.get_mut("status")
+                && status == "in_progress"
+            {
+                *status = Value::String("inProgress".into());
+            }
+            serde_json::from_value(step).ok()
+        })
+        .collect()
 }
 
 /// Reads a client's approval answer (`{"decision": ...}`); anything unknown declines.

@@ -1,0 +1,350 @@
+//! Tools and approvals end to end: the real binary, the scripted model, the first-party
+//! shell / apply_patch / update_plan plugins, approvals answered over the wire, operator
+//! rules, and the OS sandbox around real processes.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use serde_json::{Value, json};
+use std::path::Path;
+use support::client::{AppServer, scripted_home_with};
+
+fn text(t: &str) -> Value {
+    json!([{"type": "text", "text": t, "text_elements": []}])
+}
+
+fn shell(argv: &[&str]) -> Value {
+    json!({"type": "tool_call", "name": "shell", "arguments": {"command": argv}})
+}
+
+struct Setup {
+    _home: tempfile::TempDir,
+    ws: tempfile::TempDir,
+    server: AppServer,
+    thread: String,
+}
+
+/// A server whose model replays `responses`, with extra config.
+fn setup(responses: Value, top: &str, tables: &str) -> Setup {
+    let home = tempfile::tempdir().unwrap();
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(ws.path().join(".git")).unwrap();
+    scripted_home_with(home.path(), &json!({ "responses": responses }), top, tables);
+    let mut server = AppServer::spawn(home.path(), &[]);
+    server.initialize(json!({}));
+    let cwd = ws.path().canonicalize().unwrap();
+    let thread = server.request("thread/start", json!({"cwd": cwd}))["thread"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    server.wait_for("thread/started");
+    Setup {
+        _home: home,
+        ws,
+        server,
+        thread,
+    }
+}
+
+/// Starts a turn and answers approval requests with `decisions` in order; returns every
+/// message up to `turn/completed` and the approval requests seen.
+fn turn(s: &mut Setup, prompt: &str, decisions: &[&str]) -> (Vec<Value>, Vec<Value>) {
+    s.server.request(
+        "turn/start",
+        json!({"threadId": s.thread, "input": text(prompt)}),
+    );
+    let mut decisions = decisions.iter();
+    let mut events = Vec::new();
+    let mut asked = Vec::new();
+    loop {
+        let m = s.server.next();
+        if m.get("id").is_some() && m.get("method").is_some() {
+            let decision = decisions
+                .next()
+                .unwrap_or_else(|| panic!("unexpected approval request: {m}"));
+            asked.push(m.clone());
+            s.server
+                .send(&json!({"id": m["id"], "result": {"decision": decision}}));
+            continue;
+        }
+        let done = m["method"] == "turn/completed";
+        events.push(m);
+        if done {
+            return (events, asked);
+        }
+    }
+}
+
+fn completed_items<'a>(events: &'a [Value], kind: &str) -> Vec<&'a Value> {
+    events
+        .iter()
+        .filter(|e| e["method"] == "item/completed" && e["params"]["item"]["type"] == kind)
+        .map(|e| &e["params"]["item"])
+        .collect()
+}
+
+fn turn_status(events: &[Value]) -> String {
+    events.last().unwrap()["params"]["turn"]["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+const UNTRUSTED: &str = "approval_policy = \"untrusted\"\nsandbox_mode = \"workspace-write\"";
+
+#[test]
+fn accept_runs_the_command_and_decline_does_not() {
+    let mut s = setup(
+        json!([[shell(&["touch", "made.txt"])], [{"type": "text", "text": "ok"}], [shell(&["touch", "never.txt"])], [{"type": "echo"}]]),
+        UNTRUSTED,
+        "",
+    );
+    let (events, asked) = turn(&mut s, "make a file", &["accept"]);
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0]["method"], "item/commandExecution/requestApproval");
+    assert!(
+        asked[0]["params"]["command"]
+            .as_str()
+            .unwrap()
+            .contains("touch made.txt")
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e["method"] == "serverRequest/resolved")
+    );
+    let statuses: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["method"] == "thread/status/changed")
+        .map(|e| &e["params"]["status"])
+        .collect();
+    assert!(
+        statuses
+            .iter()
+            .any(|st| st["activeFlags"] == json!(["waitingOnApproval"])),
+        "{statuses:?}"
+    );
+    let cmd = completed_items(&events, "commandExecution");
+    assert_eq!(cmd[0]["status"], "completed");
+    assert_eq!(cmd[0]["exitCode"], 0);
+    assert!(s.ws.path().join("made.txt").exists());
+
+    let (events, _) = turn(&mut s, "make another", &["decline"]);
+    assert!(!s.ws.path().join("never.txt").exists());
+    let cmd = completed_items(&events, "commandExecution");
+    assert_eq!(cmd[0]["status"], "declined");
+    assert_eq!(turn_status(&events), "completed");
+}
+
+#[test]
+fn cancel_ends_the_turn_and_accept_for_session_is_remembered() {
+    let mut s = setup(
+        json!([
+            [shell(&["touch", "a.txt"])],
+            [{"type": "text", "text": "first done"}],
+            [shell(&["touch", "a.txt"])],
+            [{"type": "text", "text": "second done"}],
+            [shell(&["touch", "b.txt"])]
+        ]),
+        UNTRUSTED,
+        "",
+    );
+    let (_, asked) = turn(&mut s, "touch a", &["acceptForSession"]);
+    assert_eq!(asked.len(), 1);
+    let (events, asked) = turn(&mut s, "touch a again", &[]);
+    assert!(asked.is_empty(), "asked again for the same command");
+    assert_eq!(
+        completed_items(&events, "commandExecution")[0]["status"],
+        "completed"
+    );
+    let (events, asked) = turn(&mut s, "touch b", &["cancel"]);
+    assert_eq!(asked.len(), 1);
+    assert_eq!(turn_status(&events), "interrupted");
+    assert!(!s.ws.path().join("b.txt").exists());
+}
+
+#[test]
+fn an_operator_deny_beats_accept_for_session() {
+    let rules = r#"
+[[plugins."hearth.rules".settings.rules]]
+id = "no-push"
+decision = "deny"
+justification = "Pushing is done by CI"
+argv_prefix = ["git", "push"]
+"#;
+    let top = format!("{UNTRUSTED}\noperator_policies = [\"hearth.rules\"]");
+    let mut s = setup(
+        json!([[shell(&["git", "push"])], [{"type": "echo"}], [shell(&["git", "push"])]]),
+        &top,
+        rules,
+    );
+    let (events, asked) = turn(&mut s, "push it", &[]);
+    assert!(
+        asked.is_empty(),
+        "an operator deny is final; nobody is asked"
+    );
+    let cmd = completed_items(&events, "commandExecution");
+    assert_eq!(cmd[0]["status"], "declined");
+    assert!(
+        cmd[0]["aggregatedOutput"]
+            .as_str()
+            .unwrap()
+            .contains("Pushing is done by CI"),
+        "{}",
+        cmd[0]
+    );
+}
+
+/// A directory outside both the workspace and /tmp (which workspace-write may write).
+fn outside_dir() -> tempfile::TempDir {
+    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+}
+
+fn sandbox_probe(mode: &str, ws_file: &str, outside: &Path) -> (Setup, Vec<Value>) {
+    let script = format!(
+        "echo in > {ws_file}; echo out > {}; echo hook > .git/hook; true",
+        outside.display()
+    );
+    let top = format!("approval_policy = \"never\"\nsandbox_mode = \"{mode}\"");
+    let mut s = setup(
+        json!([[shell(&["bash", "-c", &script])], [{"type": "text", "text": "done"}]]),
+        &top,
+        "",
+    );
+    let (events, _) = turn(&mut s, "probe", &[]);
+    (s, events)
+}
+
+#[test]
+fn read_only_sandbox_blocks_writes() {
+    let outside = outside_dir();
+    let (s, events) = sandbox_probe("read-only", "inside.txt", &outside.path().join("o.txt"));
+    assert!(!s.ws.path().join("inside.txt").exists());
+    assert!(!outside.path().join("o.txt").exists());
+    let out = completed_items(&events, "commandExecution")[0]["aggregatedOutput"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        out.contains("Permission denied") || out.contains("Read-only"),
+        "{out}"
+    );
+}
+
+#[test]
+fn workspace_write_sandbox_allows_only_the_workspace_and_protects_git() {
+    let outside = outside_dir();
+    let (s, events) = sandbox_probe(
+        "workspace-write",
+        "inside.txt",
+        &outside.path().join("o.txt"),
+    );
+    assert!(s.ws.path().join("inside.txt").exists());
+    assert!(!outside.path().join("o.txt").exists());
+    assert!(!s.ws.path().join(".git/hook").exists());
+    assert_eq!(
+        completed_items(&events, "commandExecution")[0]["status"],
+        "completed"
+    );
+}
+
+#[test]
+fn interrupt_kills_a_running_command_within_a_second() {
+    let mut s = setup(
+        json!([[shell(&["sleep", "30"])]]),
+        "approval_policy = \"never\"\nsandbox_mode = \"workspace-write\"",
+        "",
+    );
+    let turn_id = s.server.request(
+        "turn/start",
+        json!({"threadId": s.thread, "input": text("wait")}),
+    )["turn"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    loop {
+        let m = s.server.next();
+        if m["method"] == "item/started" && m["params"]["item"]["type"] == "commandExecution" {
+            break;
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    s.server.request(
+        "turn/interrupt",
+        json!({"threadId": s.thread, "turnId": turn_id}),
+    );
+    let done = s.server.wait_for("turn/completed");
+    assert_eq!(done["params"]["turn"]["status"], "interrupted");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+fn patch(body: &str) -> Value {
+    json!({"type": "tool_call", "name": "apply_patch", "arguments": {"input": format!("*** Begin Patch\n{body}*** End Patch\n")}})
+}
+
+#[test]
+fn apply_patch_adds_updates_moves_and_deletes_files() {
+    let responses = json!([
+        [patch("*** Add File: a.txt\n+one\n+two\n*** Add File: gone.txt\n+bye\n")],
+        [patch("*** Update File: a.txt\n*** Move to: b.txt\n@@\n one\n-two\n+2\n*** Delete File: gone.txt\n")],
+        [patch("*** Update File: b.txt\n@@\n-nope\n+x\n")],
+        [patch("*** Add File: ../escape.txt\n+x\n")],
+        [plan_call()],
+        [{"type": "text", "text": "done"}]
+    ]);
+    let mut s = setup(
+        responses,
+        "approval_policy = \"never\"\nsandbox_mode = \"workspace-write\"",
+        "",
+    );
+    let (events, _) = turn(&mut s, "edit", &[]);
+    let changes = completed_items(&events, "fileChange");
+    assert_eq!(changes.len(), 4, "{changes:?}");
+    assert_eq!(changes[0]["status"], "completed");
+    assert_eq!(changes[1]["status"], "completed");
+    assert_eq!(
+        std::fs::read_to_string(s.ws.path().join("b.txt")).unwrap(),
+        "one\n2\n"
+    );
+    assert!(!s.ws.path().join("a.txt").exists() && !s.ws.path().join("gone.txt").exists());
+    assert!(
+        changes[1]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["diff"].as_str().unwrap().contains("+2"))
+    );
+    assert_ne!(
+        changes[2]["status"], "completed",
+        "a hunk that does not match must fail"
+    );
+    assert_ne!(
+        changes[3]["status"], "completed",
+        "a path leaving the workspace must fail"
+    );
+    assert!(!s.ws.path().parent().unwrap().join("escape.txt").exists());
+    let outputs: Vec<String> = events
+        .iter()
+        .filter(|e| e["method"] == "item/completed")
+        .map(|e| e["params"]["item"].to_string())
+        .collect();
+    assert!(events.iter().any(|e| e["method"] == "turn/diff/updated"));
+    let plan = events
+        .iter()
+        .find(|e| e["method"] == "turn/plan/updated")
+        .expect("plan update");
+    assert_eq!(plan["params"]["plan"][1]["status"], "inProgress");
+    let _ = outputs;
+}
+
+fn plan_call() -> Value {
+    json!({"type": "tool_call", "name": "update_plan", "arguments": {"plan": [
+        {"step": "read", "status": "completed"},
+        {"step": "edit", "status": "in_progress"}
+    ]}})
+}
