@@ -42,6 +42,10 @@ impl App {
         plugin_dirs: Vec<PathBuf>,
     ) -> anyhow::Result<Arc<App>> {
         let store = ThreadLogs::open(&home)?;
+        match crate::sandbox::landlock_abi() {
+            Some(abi) => tracing::info!(abi, "OS sandbox: Landlock available"),
+            None => tracing::warn!("{}", crate::sandbox::describe()),
+        }
         let config = Arc::new(config);
         let (tx, rx) = watch::channel(None);
         let options = LoadOptions {

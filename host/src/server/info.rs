@@ -117,8 +117,8 @@ pub async fn config_read(app: &Arc<App>, _params: ConfigReadParams) -> HandlerRe
         serde_json::to_value(&c.model_providers).unwrap_or_default(),
     );
     extra.insert(
-        "hearth_landlock".into(),
-        serde_json::Value::String("not used yet: hearth runs no processes".into()),
+        "hearth_sandbox".into(),
+        serde_json::Value::String(crate::sandbox::describe()),
     );
     to_result(ConfigReadResponse {
         config: WireConfig {
