@@ -340,6 +340,7 @@ async fn scripted_model_streams_its_script() {
         &request,
         &CallContext::default(),
         Arc::default(),
+        Arc::default(),
     )
     .await
     .unwrap()

@@ -4,6 +4,8 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod client;
+pub mod mock_model;
 pub mod schema;
+pub mod wire;
 
 pub use schema::{CodexSchema, assert_valid_outgoing, codex_schema};
