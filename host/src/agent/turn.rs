@@ -8,6 +8,7 @@
 use super::events::{AgentEvent, TurnSink};
 use super::history::user_message;
 use super::model_select::ModelSelection;
+use super::stream::FunctionCall;
 use super::stream::{StreamFailure, consume, idle_error};
 use super::tools::{ToolEnv, run_call};
 use crate::plugins::bindings::model::hearth::plugin::model_types::ModelRequest;
@@ -119,6 +120,42 @@ async fn steer_inputs(setup: &mut TurnSetup, sink: &dyn TurnSink) {
     }
 }
 
+/// Whether a tool declares that its calls may run alongside others.
+fn is_parallel(registry: &PluginRegistry, name: &str) -> bool {
+    registry.tool(name).is_some_and(|(_, spec)| spec.parallel)
+}
+
+/// Runs a response's calls: consecutive calls of parallel-safe tools run concurrently, the
+/// others alone; outputs go back to the model in call order.
+async fn run_calls(env: &ToolEnv, calls: &[FunctionCall]) -> Vec<Value> {
+    let mut history = Vec::new();
+    let mut i = 0;
+    while i < calls.len() && !env.cancel.is_cancelled() {
+        let mut j = i + 1;
+        if is_parallel(&env.registry, &calls[i].name) {
+            while j < calls.len() && is_parallel(&env.registry, &calls[j].name) {
+                j += 1;
+            }
+        }
+        if j - i == 1 {
+            history.extend(run_call(env, &calls[i]).await);
+        } else {
+            let tasks: Vec<_> = calls[i..j]
+                .iter()
+                .map(|call| {
+                    let (env, call) = (env.clone(), call.clone());
+                    tokio::spawn(async move { run_call(&env, &call).await })
+                })
+                .collect();
+            for task in tasks {
+                history.extend(task.await.unwrap_or_default());
+            }
+        }
+        i = j;
+    }
+    history
+}
+
 /// Runs the turn to its end.
 pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd {
     let Some(adapter) = setup.registry.get(&setup.selection.adapter) else {
@@ -191,12 +228,10 @@ pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd 
                             }
                             continue;
                         }
-                        for call in &output.calls {
-                            let items = run_call(&env, call).await;
-                            setup.history.extend(items);
-                            if setup.cancel.is_cancelled() {
-                                return TurnEnd::Interrupted;
-                            }
+                        let items = run_calls(&env, &output.calls).await;
+                        setup.history.extend(items);
+                        if setup.cancel.is_cancelled() {
+                            return TurnEnd::Interrupted;
                         }
                         continue;
                     }
