@@ -34,7 +34,11 @@ impl Server {
             .expect("spawn hearth");
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        Server { child, stdin, stdout }
+        Server {
+            child,
+            stdin,
+            stdout,
+        }
     }
 
     fn send(&mut self, v: Value) {
@@ -46,7 +50,10 @@ impl Server {
         let mut line = String::new();
         loop {
             line.clear();
-            assert!(self.stdout.read_line(&mut line).unwrap() > 0, "server closed");
+            assert!(
+                self.stdout.read_line(&mut line).unwrap() > 0,
+                "server closed"
+            );
             let v: Value = serde_json::from_str(&line).unwrap();
             if pred(&v) {
                 return v;
@@ -87,7 +94,9 @@ fn home_with_script() -> tempfile::TempDir {
 fn benches(c: &mut Criterion) {
     let home = home_with_script();
     let mut group = c.benchmark_group("server");
-    group.sample_size(30).measurement_time(Duration::from_secs(10));
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(10));
     group.bench_function("spawn_to_initialize", |b| {
         b.iter_custom(|iters| {
             let mut total = Duration::ZERO;
@@ -109,7 +118,10 @@ fn benches(c: &mut Criterion) {
     let mut new_thread = |s: &mut Server| {
         id += 2;
         s.send(json!({"id": id, "method": "thread/start", "params": {"cwd": ws.path(), "ephemeral": true}}));
-        let thread = s.until(|v| v["id"] == id)["result"]["thread"]["id"].as_str().unwrap().to_string();
+        let thread = s.until(|v| v["id"] == id)["result"]["thread"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         (thread, id + 1)
     };
     let run_turn = |s: &mut Server, thread: &str, id: i64| {
