@@ -3,7 +3,7 @@
 
 use super::events::{AgentEvent, ApprovalKind, ApprovalRequest, ClientDecision};
 use super::exec::{ExecContext, resolve_cwd, run};
-use super::policy_chain::{ChainVerdict, PolicyInput, decide};
+use super::policy_chain::ChainVerdict;
 use super::tools::ToolEnv;
 use crate::plugins::action_json::action_to_json;
 use crate::plugins::bindings::types::{Action, Approval, CommandAction};
@@ -76,20 +76,7 @@ impl TurnServices {
 
     async fn approve_action(&self, action: Action) -> Approval {
         let env = &self.env;
-        let input = PolicyInput {
-            approval_policy: &env.approval_policy,
-            call: &env.call,
-            sandbox_denied: false,
-            escalated: false,
-        };
-        let decision = decide(
-            &env.registry,
-            &env.operator_policies,
-            &env.policy_settings,
-            &action,
-            &input,
-        )
-        .await;
+        let decision = env.judge(&action).await;
         let reason = match decision.verdict {
             ChainVerdict::Allow => return Approval::Approved,
             ChainVerdict::Deny(reason) => {

@@ -4,7 +4,7 @@
 
 use super::events::{AgentEvent, TurnSink};
 use super::history::function_call_output;
-use super::policy_chain::{ChainVerdict, PolicyInput, decide};
+use super::policy_chain::{ChainDecision, ChainVerdict, PolicyInput, decide};
 use super::render::{self, Ending};
 use super::services::TurnServices;
 use super::stream::FunctionCall;
@@ -41,6 +41,26 @@ pub struct ToolEnv {
     pub session_approvals: Arc<Mutex<HashSet<String>>>,
     /// The turn's file diffs so far, for `turn/diff/updated`.
     pub turn_diff: Arc<Mutex<Vec<String>>>,
+}
+
+impl ToolEnv {
+    /// Runs the policy chain on an action in this turn's context.
+    pub async fn judge(&self, action: &Action) -> ChainDecision {
+        let input = PolicyInput {
+            approval_policy: &self.approval_policy,
+            call: &self.call,
+            sandbox_denied: false,
+            escalated: false,
+        };
+        decide(
+            &self.registry,
+            &self.operator_policies,
+            &self.policy_settings,
+            action,
+            &input,
+        )
+        .await
+    }
 }
 
 fn now_ms() -> i64 {
@@ -84,20 +104,7 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
                 effects: spec.effects,
                 arguments: call.arguments.clone(),
             });
-            let input = PolicyInput {
-                approval_policy: &env.approval_policy,
-                call: &env.call,
-                sandbox_denied: false,
-                escalated: false,
-            };
-            let decision = decide(
-                &env.registry,
-                &env.operator_policies,
-                &env.policy_settings,
-                &action,
-                &input,
-            )
-            .await;
+            let decision = env.judge(&action).await;
             match decision.verdict {
                 ChainVerdict::Deny(reason) => (
                     format!("denied by policy ({}): {reason}", decision.rule),

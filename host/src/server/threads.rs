@@ -483,18 +483,10 @@ pub async fn turns_list(app: &Arc<App>, params: ThreadTurnsListParams) -> Handle
     if !matches!(params.sort_direction, Some(SortDirection::Asc)) {
         turns.reverse();
     }
-    let start: usize = match &params.cursor {
-        Some(c) => c
-            .parse()
-            .map_err(|_| RpcError::invalid_params(format!("invalid cursor {c:?}")))?,
-        None => 0,
-    };
-    let limit = params.limit.unwrap_or(25).clamp(1, 200) as usize;
-    let page: Vec<Turn> = turns.iter().skip(start).take(limit).cloned().collect();
-    let next = start + page.len();
+    let (page, next_cursor) = offset_page(&turns, params.cursor.as_deref(), params.limit, 25, 200)?;
     to_result(ThreadTurnsListResponse {
         data: page,
-        next_cursor: (next < turns.len()).then(|| next.to_string()),
+        next_cursor,
         backwards_cursor: None,
     })
 }
@@ -502,19 +494,31 @@ pub async fn turns_list(app: &Arc<App>, params: ThreadTurnsListParams) -> Handle
 /// `thread/loaded/list`.
 pub async fn loaded_list(app: &Arc<App>, params: ThreadLoadedListParams) -> HandlerResult {
     let ids = app.loaded_ids();
-    let start: usize = match &params.cursor {
+    let (page, next_cursor) = offset_page(&ids, params.cursor.as_deref(), params.limit, 100, 1000)?;
+    to_result(ThreadLoadedListResponse {
+        data: page,
+        next_cursor,
+    })
+}
+
+/// One page of `items` for an offset cursor (the index of the first item, as text).
+fn offset_page<T: Clone>(
+    items: &[T],
+    cursor: Option<&str>,
+    limit: Option<u32>,
+    default_limit: u32,
+    max_limit: u32,
+) -> Result<(Vec<T>, Option<String>), RpcError> {
+    let start: usize = match cursor {
         Some(c) => c
             .parse()
             .map_err(|_| RpcError::invalid_params(format!("invalid cursor {c:?}")))?,
         None => 0,
     };
-    let limit = params.limit.unwrap_or(100).clamp(1, 1000) as usize;
-    let page: Vec<String> = ids.iter().skip(start).take(limit).cloned().collect();
+    let limit = limit.unwrap_or(default_limit).clamp(1, max_limit) as usize;
+    let page: Vec<T> = items.iter().skip(start).take(limit).cloned().collect();
     let next = start + page.len();
-    to_result(ThreadLoadedListResponse {
-        data: page,
-        next_cursor: (next < ids.len()).then(|| next.to_string()),
-    })
+    Ok((page, (next < items.len()).then(|| next.to_string())))
 }
 
 /// `thread/archive` and `thread/unarchive`.
