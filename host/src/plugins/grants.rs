@@ -251,7 +251,10 @@ pub fn build_wasi(
     stderr: wasmtime_wasi::p2::pipe::MemoryOutputPipe,
 ) -> Result<(WasiCtx, Vec<String>)> {
     let mut builder = WasiCtxBuilder::new();
+    // File operations run on the calling thread instead of hopping to tokio's blocking
+    // pool for each one: a plugin call already owns its task.
     builder
+        .allow_blocking_current_thread(true)
         .allow_tcp(false)
         .allow_udp(false)
         .allow_ip_name_lookup(false)
