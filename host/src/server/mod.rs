@@ -4,6 +4,7 @@
 pub mod app;
 mod info;
 pub mod persist;
+pub mod thread_queries;
 pub mod threads;
 pub mod turns;
 
@@ -127,10 +128,10 @@ async fn dispatch(app: &Arc<App>, conn: &Conn, request: IncomingRequest) -> Hand
         "thread/start" => threads::start(app, conn, params!()).await,
         "thread/resume" => threads::resume(app, conn, params!()).await,
         "thread/fork" => threads::fork(app, conn, params!()).await,
-        "thread/list" => threads::list(app, params!()).await,
-        "thread/read" => threads::read(app, params!()).await,
-        "thread/turns/list" => threads::turns_list(app, params!()).await,
-        "thread/loaded/list" => threads::loaded_list(app, params!()).await,
+        "thread/list" => thread_queries::list(app, params!()).await,
+        "thread/read" => thread_queries::read(app, params!()).await,
+        "thread/turns/list" => thread_queries::turns_list(app, params!()).await,
+        "thread/loaded/list" => thread_queries::loaded_list(app, params!()).await,
         "thread/archive" => threads::set_archived(app, conn, params!(), true).await,
         "thread/unarchive" => threads::set_archived(app, conn, params!(), false).await,
         "thread/name/set" => threads::set_name(app, conn, params!()).await,
