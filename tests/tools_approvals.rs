@@ -195,9 +195,25 @@ argv_prefix = ["git", "push"]
     );
 }
 
-/// A directory outside both the workspace and /tmp (which workspace-write may write).
+/// A directory outside the workspace and outside the temp dirs that workspace-write may
+/// write (`/tmp`, `$TMPDIR`), wherever the checkout lives.
 fn outside_dir() -> tempfile::TempDir {
-    tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap()
+    let tmpdir = std::env::var_os("TMPDIR").map(std::path::PathBuf::from);
+    let writable =
+        |p: &Path| p.starts_with("/tmp") || tmpdir.as_deref().is_some_and(|t| p.starts_with(t));
+    let home = std::env::var_os("HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_default();
+    let candidates = [
+        Path::new(env!("CARGO_TARGET_TMPDIR")),
+        Path::new("/var/tmp"),
+        home.as_path(),
+    ];
+    let dir = candidates
+        .into_iter()
+        .find(|p| p.is_absolute() && p.is_dir() && !writable(p))
+        .expect("a directory outside /tmp and $TMPDIR for the sandbox test");
+    tempfile::tempdir_in(dir).unwrap()
 }
 
 fn sandbox_probe(mode: &str, ws_file: &str, outside: &Path) -> (Setup, Vec<Value>) {
