@@ -216,15 +216,8 @@ async fn network_only_reaches_granted_destinations() {
         "a grant by IP must not open a name: {out:?}"
     );
 
-    let audit = std::fs::read_to_string(home.path().join("audit/audit.jsonl"));
-    // The audit writer is asynchronous; give it a moment.
-    let audit = match audit {
-        Ok(a) if a.contains("egress") => a,
-        _ => {
-            std::thread::sleep(std::time::Duration::from_millis(300));
-            std::fs::read_to_string(home.path().join("audit/audit.jsonl")).unwrap()
-        }
-    };
+    registry.audit.flush();
+    let audit = std::fs::read_to_string(home.path().join("audit/audit.jsonl")).unwrap();
     assert!(
         audit.contains(&format!("http://127.0.0.1:{other_port}")),
         "{audit}"
