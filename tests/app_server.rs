@@ -297,7 +297,7 @@ fn interrupt_ends_a_turn_promptly() {
     let done = s.wait_for("turn/completed");
     assert_eq!(done["params"]["turn"]["status"], "interrupted");
     assert!(
-        started.elapsed() < std::time::Duration::from_secs(2),
+        started.elapsed() < std::time::Duration::from_secs(5),
         "{:?}",
         started.elapsed()
     );

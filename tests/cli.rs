@@ -600,17 +600,11 @@ fn assert_stopped_at_300ms(run: &Run) {
     assert_eq!(run.code, 2, "a call error exits 2: {run:?}");
     let err = run.json()["callError"].as_str().unwrap().to_string();
     assert!(err.contains("time limit of 300 ms"), "{err}");
-    // 300 ms + the outer grace (500 ms) at worst, plus process start and cached loads
-    // (typically ~0.4 s in all); had the operator's limit not applied, the plugin's own
-    // 2000 ms would have.
+    // The message names the operator's 300 ms limit, not the plugin's own 2000 ms; the run
+    // cannot have ended before that limit passed.
     assert!(
         run.elapsed >= Duration::from_millis(300),
         "{:?}",
-        run.elapsed
-    );
-    assert!(
-        run.elapsed < Duration::from_millis(2000),
-        "took {:?}",
         run.elapsed
     );
 }
