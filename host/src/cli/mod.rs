@@ -1,6 +1,7 @@
 //! The `hearth` command line (clap): global options, and dispatch to subcommands.
 
 mod plugin_cmd;
+mod scaffold;
 mod serve_cmd;
 
 use crate::config::{Config, home_dir};

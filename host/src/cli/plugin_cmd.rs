@@ -62,6 +62,8 @@ pub enum PluginCommand {
         #[arg(long, default_value = "read-only")]
         sandbox: String,
     },
+    /// Creates a tool plugin project in Rust, Python or JavaScript that builds and runs as it is.
+    New(super::scaffold::NewArgs),
     /// Asks a policy plugin for a decision on an action (JSON), with a context (JSON).
     Eval {
         /// Policy plugin id.
@@ -91,11 +93,12 @@ impl std::str::FromStr for PluginKind {
 /// Runs a plugin subcommand; returns the process exit code.
 pub async fn run(ctx: &Context, cmd: PluginCommand) -> Result<i32> {
     match cmd {
-        PluginCommand::Check { path, kind } => check_path(&path, kind).await,
+        PluginCommand::Check { path, kind } => check_path(ctx, &path, kind).await,
+        PluginCommand::New(args) => super::scaffold::run(args),
         PluginCommand::Inspect { target }
             if target.ends_with(".wasm") || target.ends_with(".toml") =>
         {
-            check_path(&PathBuf::from(target), None).await
+            check_path(ctx, &PathBuf::from(target), None).await
         }
         other => {
             let (registry, failures) = load_registry(&ctx.config, &ctx.load_options()).await?;
@@ -233,7 +236,9 @@ async fn run_loaded(registry: &PluginRegistry, cmd: PluginCommand) -> Result<i32
             );
             Ok(0)
         }
-        PluginCommand::Check { .. } => unreachable!("handled before loading"),
+        PluginCommand::Check { .. } | PluginCommand::New(_) => {
+            unreachable!("handled before loading")
+        }
     }
 }
 
@@ -257,7 +262,11 @@ fn summary(p: &LoadedPlugin) -> Value {
     })
 }
 
-async fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<i32> {
+async fn check_path(
+    ctx: &Context,
+    path: &std::path::Path,
+    kind: Option<PluginKind>,
+) -> Result<i32> {
     let (bytes, manifest) = if path.extension().is_some_and(|e| e == "toml") {
         let source = crate::plugins::PluginSource::from_manifest_path(path)?;
         (source.bytes.to_vec(), Some(source.manifest))
@@ -272,8 +281,15 @@ async fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<
         return Ok(1);
     }
     let engine = shared_engine()?;
-    let component = match wasmtime::component::Component::new(&engine, &bytes) {
-        Ok(c) => c,
+    // Through hearth's cache: Python and JavaScript components take seconds to compile,
+    // and the trial load below (and the next start of hearth) then reuse the result.
+    let cache = crate::plugins::cache::ComponentCache::new(
+        &engine,
+        Some(ctx.home.join("cache").join("components")),
+    );
+    let digest = digest(&bytes);
+    let component = match cache.load(&engine, &bytes, &digest) {
+        Ok((c, _)) => c,
         Err(err) => {
             say!(
                 "{}: not a loadable WebAssembly component: {err:#}",
@@ -325,8 +341,7 @@ async fn check_path(path: &std::path::Path, kind: Option<PluginKind>) -> Result<
         },
     };
     let origin = crate::plugins::PluginOrigin::Directory(path.to_path_buf());
-    let digest = digest(&bytes);
-    match check::trial_load(&engine, manifest, bytes.into(), origin).await {
+    match check::trial_load(&engine, cache, manifest, bytes.into(), origin).await {
         Ok(tools) => {
             let tools = if tools.is_empty() {
                 String::new()

@@ -183,19 +183,20 @@ fn looks_like_wat(bytes: &[u8]) -> bool {
     rest.starts_with('(')
 }
 
-/// Loads a component as a plugin of `manifest`'s kind would be loaded, without the cache
-/// or the audit log, and instantiates it once: this checks the types of its exports
-/// against the world (names alone are checked by [`problems`]) and, for tools, runs
-/// `describe` and validates the tool specs. Returns the tool names (empty for other kinds).
+/// Loads a component as a plugin of `manifest`'s kind would be loaded, through `cache`
+/// (so a component compiled once for the check is not compiled again) but without the
+/// audit log, and instantiates it once: this checks the types of its exports against the
+/// world (names alone are checked by [`problems`]) and, for tools, runs `describe` and
+/// validates the tool specs. Returns the tool names (empty for other kinds).
 pub async fn trial_load(
     engine: &Engine,
+    cache: super::cache::ComponentCache,
     manifest: super::Manifest,
     bytes: std::sync::Arc<[u8]>,
     origin: super::PluginOrigin,
 ) -> anyhow::Result<Vec<String>> {
     use super::registry::Prepared;
     use anyhow::Context as _;
-    let cache = super::cache::ComponentCache::new(engine, None);
     let mut registry = super::PluginRegistry::new(
         engine.clone(),
         cache,
