@@ -37,14 +37,17 @@ impl SandboxMode {
 
 /// What the operator's config says about one plugin (`[plugins."<id>"]`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(from = "OperatorEntry")]
 pub struct OperatorGrant {
     /// False disables the plugin entirely.
     pub enabled: bool,
     /// What it may use. `workspace` defaults to `write`, i.e. "as the sandbox mode allows",
     /// also when a `grants` table is written without it.
-    #[serde(deserialize_with = "operator_capabilities")]
     pub grants: Capabilities,
+    /// Whether the config wrote a `grants` table; without one the plugin keeps its
+    /// default grant (see [`OperatorGrant::for_plugin`]).
+    #[serde(skip)]
+    pub grants_written: bool,
     /// Operator caps on its limits.
     pub limits: Limits,
     /// Settings handed to the plugin (policies receive them as `settings` in their context).
@@ -53,30 +56,67 @@ pub struct OperatorGrant {
 
 impl Default for OperatorGrant {
     fn default() -> Self {
-        OperatorGrant {
+        OperatorEntry::default().into()
+    }
+}
+
+/// `[plugins."<id>"]` as written.
+#[derive(Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct OperatorEntry {
+    enabled: bool,
+    #[serde(deserialize_with = "written_capabilities")]
+    grants: Option<Capabilities>,
+    limits: Limits,
+    settings: Option<serde_json::Value>,
+}
+
+impl Default for OperatorEntry {
+    fn default() -> Self {
+        OperatorEntry {
             enabled: true,
-            grants: Capabilities {
-                workspace: Access::Write,
-                ..Capabilities::default()
-            },
+            grants: None,
             limits: Limits::default(),
             settings: None,
         }
     }
 }
 
+impl From<OperatorEntry> for OperatorGrant {
+    fn from(entry: OperatorEntry) -> Self {
+        OperatorGrant {
+            enabled: entry.enabled,
+            grants_written: entry.grants.is_some(),
+            grants: entry.grants.unwrap_or(Capabilities {
+                workspace: Access::Write,
+                ..Capabilities::default()
+            }),
+            limits: entry.limits,
+            settings: entry.settings,
+        }
+    }
+}
+
 impl OperatorGrant {
-    /// The grant a plugin gets when the operator config has no entry for it. The
-    /// first-party shell tool may run processes by default: every command it runs is
-    /// judged by the policy chain and confined by the OS sandbox per the thread's
-    /// sandbox mode. Operators turn that off with `[plugins."hearth.shell".grants] exec = false`.
-    pub fn default_for(plugin_id: &str) -> Self {
-        let mut grant = OperatorGrant::default();
-        if plugin_id == "hearth.shell" {
+    /// The grant of plugin `plugin_id` given its config entry, if any. Without a `grants`
+    /// table, a plugin gets its workspace (as the sandbox mode allows) and nothing else,
+    /// except the first-party shell tool, which may run processes: every command it runs
+    /// is judged by the policy chain and confined by the OS sandbox per the thread's
+    /// sandbox mode. Operators turn that off with `[plugins."hearth.shell".grants] exec = false`;
+    /// setting only its `limits` leaves it on.
+    pub fn for_plugin(entry: Option<&OperatorGrant>, plugin_id: &str) -> Self {
+        let mut grant = entry.cloned().unwrap_or_default();
+        if !grant.grants_written && plugin_id == "hearth.shell" {
             grant.grants.exec = true;
         }
         grant
     }
+}
+
+fn written_capabilities<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Capabilities>, D::Error> {
+    operator_capabilities(d).map(Some)
 }
 
 /// Reads `[plugins."<id>".grants]`. Unlike a manifest's requests, where a missing
@@ -332,6 +372,7 @@ mod tests {
                 env: vec!["B".into(), "C".into()],
                 exec: false,
             },
+            grants_written: true,
             limits: Limits::default(),
             settings: None,
         };
@@ -360,6 +401,21 @@ mod tests {
         assert!(toml::from_str::<OperatorGrant>("[grants]\nworkspaces = \"read\"\n").is_err());
         let op: OperatorGrant = toml::from_str("enabled = false\n").unwrap();
         assert_eq!(op.grants.workspace, Access::Write);
+    }
+
+    #[test]
+    fn the_shell_keeps_exec_unless_a_grants_table_says_otherwise() {
+        let shell = |toml: &str| {
+            let op: OperatorGrant = toml::from_str(toml).unwrap();
+            OperatorGrant::for_plugin(Some(&op), "hearth.shell")
+                .grants
+                .exec
+        };
+        assert!(OperatorGrant::for_plugin(None, "hearth.shell").grants.exec);
+        assert!(shell("[limits]\ntimeout_ms = 400\n"));
+        assert!(!shell("[grants]\nexec = false\n"));
+        assert!(!shell("[grants]\nnetwork = [\"https://x.dev\"]\n"));
+        assert!(!OperatorGrant::for_plugin(None, "acme.tool").grants.exec);
     }
 
     #[test]

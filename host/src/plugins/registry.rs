@@ -193,11 +193,7 @@ impl PluginRegistry {
     /// skipped (returns `Ok(None)`).
     pub async fn load(&mut self, source: PluginSource) -> Result<Option<Arc<LoadedPlugin>>> {
         let id = source.manifest.id.clone();
-        let operator = self
-            .operator
-            .get(&id)
-            .cloned()
-            .unwrap_or_else(|| OperatorGrant::default_for(&id));
+        let operator = OperatorGrant::for_plugin(self.operator.get(&id), &id);
         if !operator.enabled {
             tracing::info!(plugin = %id, "plugin disabled by configuration");
             self.plugins.remove(&id);
