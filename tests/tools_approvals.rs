@@ -164,6 +164,42 @@ fn cancel_ends_the_turn_and_accept_for_session_is_remembered() {
 }
 
 #[test]
+fn waiting_for_the_user_or_a_process_does_not_count_toward_the_time_limit() {
+    // The shell plugin gets 400 ms of its own time; the user takes longer than that to
+    // answer, and the command runs longer than that too.
+    let mut s = setup(
+        json!([[shell(&["sh", "-c", "sleep 1 && echo finished"])], [{"type": "text", "text": "ok"}]]),
+        UNTRUSTED,
+        "[plugins.\"hearth.shell\".limits]\ntimeout_ms = 400\n",
+    );
+    s.server.request(
+        "turn/start",
+        json!({"threadId": s.thread, "input": text("slow")}),
+    );
+    let asked = loop {
+        let m = s.server.next();
+        if m.get("id").is_some() && m.get("method").is_some() {
+            break m;
+        }
+    };
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    s.server
+        .send(&json!({"id": asked["id"], "result": {"decision": "accept"}}));
+    let events = s.server.collect_until("turn/completed");
+    assert_eq!(turn_status(&events), "completed");
+    let commands = completed_items(&events, "commandExecution");
+    assert_eq!(commands.len(), 1, "{events:#?}");
+    assert_eq!(commands[0]["status"], "completed", "{:#}", commands[0]);
+    assert_eq!(commands[0]["exitCode"], 0, "{:#}", commands[0]);
+    assert!(
+        commands[0]["aggregatedOutput"]
+            .as_str()
+            .unwrap()
+            .contains("finished")
+    );
+}
+
+#[test]
 fn an_operator_deny_beats_accept_for_session() {
     let rules = r#"
 [[plugins."hearth.rules".settings.rules]]

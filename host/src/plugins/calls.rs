@@ -1,12 +1,14 @@
 //! The invocation gateway: every call into a plugin goes through here. Each tool or
 //! policy call gets a fresh `Store` (capabilities from the effective grants only), a memory
-//! cap, an epoch deadline plus an outer timeout, an output-size cap, and one audit record.
+//! cap, a time budget (epoch deadlines plus an outer timeout; host waits for approvals and
+//! processes do not count), an output-size cap, and one audit record.
 //! A trap, timeout or exhausted memory fails that call with a clear error; nothing else.
 
 use super::audit::{AuditRecord, Outcome};
 use super::bindings::model::hearth::plugin::model_types::{ModelError, ModelEvent, ModelRequest};
 use super::bindings::policy::hearth::plugin::policy_types::{Decision, Verdict};
 use super::bindings::types::{Action, ToolCall, ToolError, ToolOutput, ToolSpec};
+use super::call_clock::{CallClock, within_budget};
 use super::egress::{EgressGate, InjectedHeaders};
 use super::engine::ticks_for;
 use super::grants::{CallContext, build_wasi};
@@ -18,7 +20,7 @@ use anyhow::{Result, anyhow};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use wasmtime::component::ResourceAny;
-use wasmtime::{Store, Trap};
+use wasmtime::{Store, Trap, UpdateDeadline};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 /// Why a call into a plugin failed (as opposed to the plugin returning an error value).
@@ -185,14 +187,31 @@ fn plugin_store(
         limits: CallLimiter::new(plugin.grants.limits.memory_bytes),
         exec_granted: plugin.grants.exec,
         services,
+        clock: CallClock::new(timeout_of(plugin)),
         progress_bytes: 0,
         max_output_bytes: plugin.grants.limits.max_output_bytes,
     };
     let mut store = Store::new(&registry.engine, state);
     store.limiter(|s| &mut s.limits);
-    store.set_epoch_deadline(ticks_for(timeout_of(plugin)));
-    store.epoch_deadline_trap();
+    budget_by_clock(&mut store);
     Ok((store, caps, stderr))
+}
+
+/// Longest a plugin runs before yielding its thread to other tasks.
+const YIELD_SLICE: Duration = Duration::from_millis(50);
+
+/// Epoch deadlines for a tool or model store: every [`YIELD_SLICE`] the call yields (so a
+/// busy plugin cannot starve the runtime) and its clock decides whether it may go on. The
+/// clock leaves out host waits (approvals, processes), which the epoch counter cannot.
+fn budget_by_clock(store: &mut Store<PluginState>) {
+    let slice = ticks_for(YIELD_SLICE);
+    store.set_epoch_deadline(slice);
+    store.epoch_deadline_callback(move |ctx| {
+        Ok(match ctx.data().clock.remaining() {
+            Some(left) => UpdateDeadline::Yield(ticks_for(left).min(slice)),
+            None => UpdateDeadline::Interrupt,
+        })
+    });
 }
 
 fn truncate_to(text: &mut String, max: u64) {
@@ -224,7 +243,8 @@ pub async fn describe(registry: &PluginRegistry, plugin: &LoadedPlugin) -> Resul
         Arc::default(),
         None,
     )?;
-    let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
+    let clock = store.data().clock.clone();
+    let result = within_budget(&clock, OUTER_GRACE, async {
         let tool = pre.instantiate_async(&mut store).await?;
         rec.instantiated();
         tool.hearth_plugin_tool_provider()
@@ -271,7 +291,8 @@ pub async fn invoke_tool(
             }
         };
     rec.record.capabilities = caps;
-    let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
+    let clock = store.data().clock.clone();
+    let result = within_budget(&clock, OUTER_GRACE, async {
         let tool = pre.instantiate_async(&mut store).await?;
         rec.instantiated();
         tool.hearth_plugin_tool_provider()
@@ -408,7 +429,8 @@ pub async fn start_model(
         }
     };
     rec.record.capabilities = caps;
-    let result = tokio::time::timeout(timeout_of(&plugin) + OUTER_GRACE, async {
+    let clock = store.data().clock.clone();
+    let result = within_budget(&clock, OUTER_GRACE, async {
         let adapter = pre.instantiate_async(&mut store).await?;
         rec.instantiated();
         let started = adapter
@@ -465,12 +487,13 @@ impl ModelStream {
         if self.finished {
             return Ok(Ok(None));
         }
-        let timeout = timeout_of(&self.plugin);
-        self.store.set_epoch_deadline(ticks_for(timeout));
+        let clock = CallClock::new(timeout_of(&self.plugin));
+        self.store.data_mut().clock = clock.clone();
+        self.store.set_epoch_deadline(ticks_for(YIELD_SLICE));
         let stream = self.stream;
         let adapter = &self.adapter;
         let store = &mut self.store;
-        let result = tokio::time::timeout(timeout + OUTER_GRACE, async {
+        let result = within_budget(&clock, OUTER_GRACE, async {
             adapter
                 .hearth_plugin_adapter()
                 .response_stream()
@@ -555,7 +578,8 @@ pub async fn list_models(
         Some(origins),
     )
     .map_err(|e| rec.failed(format!("{e:#}")))?;
-    let result = tokio::time::timeout(timeout_of(plugin) + OUTER_GRACE, async {
+    let clock = store.data().clock.clone();
+    let result = within_budget(&clock, OUTER_GRACE, async {
         let adapter = pre.instantiate_async(&mut store).await?;
         adapter
             .hearth_plugin_adapter()

@@ -243,6 +243,9 @@ pub async fn trial_load(
                 limits: limits(),
                 exec_granted: false,
                 services: std::sync::Arc::new(super::state::DetachedServices),
+                clock: super::call_clock::CallClock::new(std::time::Duration::from_millis(
+                    plugin.grants.limits.timeout_ms,
+                )),
                 progress_bytes: 0,
                 max_output_bytes: plugin.grants.limits.max_output_bytes,
             };

@@ -5,6 +5,7 @@ pub mod action_json;
 pub mod audit;
 pub mod bindings;
 pub mod cache;
+pub mod call_clock;
 pub mod calls;
 pub mod check;
 pub mod egress;

@@ -3,6 +3,7 @@
 
 use super::bindings::tool::hearth::plugin::{approval, exec, log, progress};
 use super::bindings::types::{Action, Approval, LogLevel};
+use super::call_clock::CallClock;
 use super::egress::EgressGate;
 use super::limiter::CallLimiter;
 use std::future::Future;
@@ -65,6 +66,8 @@ pub struct PluginState {
     pub exec_granted: bool,
     /// Progress, approval and exec providers.
     pub services: Arc<dyn CallServices>,
+    /// The call's time budget, paused while the host waits on the user or a process.
+    pub clock: Arc<CallClock>,
     /// Bytes of progress emitted so far (capped like output).
     pub progress_bytes: u64,
     /// Cap on progress bytes.
@@ -133,6 +136,7 @@ impl progress::Host for PluginState {
 
 impl approval::Host for PluginState {
     async fn request(&mut self, action: Action) -> Approval {
+        let _waiting = self.clock.pause();
         self.services.approve(action).await
     }
 }
@@ -142,6 +146,7 @@ impl exec::Host for PluginState {
         if !self.exec_granted {
             return Err(format!("plugin {} is not granted exec", self.plugin_id));
         }
+        let _waiting = self.clock.pause();
         self.services.exec(command).await
     }
 }
