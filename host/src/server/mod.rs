@@ -4,6 +4,7 @@
 pub mod app;
 mod info;
 pub mod persist;
+mod sink;
 pub mod thread_queries;
 pub mod threads;
 pub mod turns;
