@@ -8,10 +8,13 @@
 //! - `retries`: 5xx, 429 with `retry-after`, dropped and idle streams, endless failures,
 //!   interrupt cancelling the HTTP request.
 //! - `isolation`: keys and origins per provider, `model/list`, `hearth exec`, defaults.
+//! - `compaction`: manual and automatic context compaction.
 
 #[path = "support/mod.rs"]
 mod support;
 
+#[path = "model_adapters/compaction.rs"]
+mod compaction;
 #[path = "model_adapters/isolation.rs"]
 mod isolation;
 #[path = "model_adapters/retries.rs"]

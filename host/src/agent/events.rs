@@ -9,6 +9,13 @@ use serde_json::Value;
 pub enum AgentEvent {
     /// An item started (in progress).
     ItemStarted(ThreadItem),
+    /// A `contextCompaction` item completed: `history` replaces the thread's model history.
+    Compacted {
+        /// The completed item.
+        item: ThreadItem,
+        /// The new history.
+        history: Vec<Value>,
+    },
     /// Text appended to an agent message.
     AgentMessageDelta {
         /// The agent message item.

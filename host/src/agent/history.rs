@@ -22,6 +22,11 @@ pub fn user_message(input: &[UserInput]) -> Value {
     json!({"type": "message", "role": "user", "content": content})
 }
 
+/// A user `message` item holding one text.
+pub fn user_text(text: &str) -> Value {
+    json!({"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]})
+}
+
 /// The output item answering a function call.
 pub fn function_call_output(call_id: &str, output: &str) -> Value {
     json!({"type": "function_call_output", "call_id": call_id, "output": output})

@@ -3,12 +3,14 @@
 //! it reports what happens as [`AgentEvent`]s to a [`TurnSink`], which the server turns
 //! into notifications and durable records.
 
+pub mod compact;
 pub mod events;
 pub mod exec;
 pub mod history;
 pub mod model_select;
 pub mod policy_chain;
 pub mod render;
+pub mod respond;
 pub mod services;
 pub mod stream;
 pub mod tools;
@@ -16,4 +18,4 @@ pub mod turn;
 
 pub use events::{AgentEvent, TurnSink};
 pub use model_select::{ModelSelection, select_model};
-pub use turn::{TurnEnd, TurnSetup, run_turn};
+pub use turn::{TurnEnd, TurnSetup, run_compaction, run_turn};

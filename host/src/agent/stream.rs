@@ -34,6 +34,9 @@ pub struct ResponseOutput {
     pub items: Vec<Value>,
     /// Whether any item completed (a retry would repeat work the client saw).
     pub completed_items: usize,
+    /// Input plus output tokens the provider reported for this response: about the size
+    /// of the context the next request starts from.
+    pub context_tokens: Option<i64>,
 }
 
 /// Why a response stopped early.
@@ -210,6 +213,7 @@ async fn handle_event(
         ModelEvent::Usage(u) => {
             let input = u.input_tokens as i64;
             let output = u.output_tokens as i64;
+            out.context_tokens = Some(input + output);
             sink.emit(AgentEvent::TokenUsage(TokenUsageBreakdown {
                 total_tokens: input + output,
                 input_tokens: input,

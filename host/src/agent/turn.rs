@@ -1,22 +1,20 @@
 //! One turn of the agent loop: model request, streamed items, tool calls, repeat until a
-//! response has no tool calls. Retries retryable model errors with backoff and jitter
-//! (honouring `retry-after`): failures before the stream starts spend the provider's
-//! `request_max_retries`, failures after it (a dropped or idle stream) its
-//! `stream_max_retries`. Interrupt cancels the stream (and its HTTP request) and running
-//! tools.
+//! response has no tool calls. Model requests are retried as the provider allows (see
+//! [`super::respond`]); the history is compacted first when it has grown past the
+//! auto-compaction limit (see [`super::compact`]). Interrupt cancels the stream (and its
+//! HTTP request) and running tools.
 
+use super::compact::{CompactionSettings, approx_tokens, compact};
 use super::events::{AgentEvent, TurnSink};
 use super::history::user_message;
 use super::model_select::ModelSelection;
+use super::respond::ModelCall;
 use super::stream::FunctionCall;
-use super::stream::{StreamFailure, consume, idle_error};
 use super::tools::{ToolEnv, run_call};
-use crate::plugins::bindings::model::hearth::plugin::model_types::ModelRequest;
-use crate::plugins::{CallContext, PluginRegistry, start_model};
+use crate::plugins::{CallContext, PluginRegistry};
 use crate::protocol::{ThreadItem, ThreadItemDetails, UserInput};
 use serde_json::{Value, json};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -58,6 +56,8 @@ pub struct TurnSetup {
     pub cancel: CancellationToken,
     /// Input steered into the running turn.
     pub steer: mpsc::UnboundedReceiver<Vec<UserInput>>,
+    /// When and how the history is compacted.
+    pub compaction: CompactionSettings,
 }
 
 fn tools_json(registry: &PluginRegistry) -> Value {
@@ -75,26 +75,6 @@ fn tools_json(registry: &PluginRegistry) -> Value {
             })
             .collect(),
     )
-}
-
-fn backoff(attempt: u32, retry_after_ms: Option<u64>) -> Duration {
-    if let Some(ms) = retry_after_ms {
-        return Duration::from_millis(ms.min(60_000));
-    }
-    let base = 200u64.saturating_mul(1 << attempt.min(8)).min(10_000);
-    let jitter = rand_jitter(base / 4);
-    Duration::from_millis(base + jitter)
-}
-
-fn rand_jitter(max: u64) -> u64 {
-    if max == 0 {
-        return 0;
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    u64::from(nanos) % max
 }
 
 async fn steer_inputs(setup: &mut TurnSetup, sink: &dyn TurnSink) {
@@ -156,13 +136,28 @@ async fn run_calls(env: &ToolEnv, calls: &[FunctionCall]) -> Vec<Value> {
     history
 }
 
-/// Runs the turn to its end.
-pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd {
+/// The adapter and everything its requests share, or why the turn cannot start.
+fn model_call(setup: &TurnSetup) -> Result<ModelCall, TurnEnd> {
     let Some(adapter) = setup.registry.get(&setup.selection.adapter) else {
-        return TurnEnd::Failed(format!(
+        return Err(TurnEnd::Failed(format!(
             "model adapter plugin `{}` (for provider `{}`) is not loaded",
             setup.selection.adapter, setup.selection.provider
-        ));
+        )));
+    };
+    Ok(ModelCall {
+        registry: setup.registry.clone(),
+        adapter,
+        selection: setup.selection.clone(),
+        call: setup.call.clone(),
+        cancel: setup.cancel.clone(),
+    })
+}
+
+/// Runs the turn to its end.
+pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd {
+    let model = match model_call(&setup) {
+        Ok(model) => model,
+        Err(end) => return end,
     };
     let tools = tools_json(&setup.registry).to_string();
     let env = ToolEnv {
@@ -176,107 +171,63 @@ pub async fn run_turn(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd 
         session_approvals: setup.session_approvals.clone(),
         turn_diff: Arc::default(),
     };
-    let mut request_attempt = 0u32;
-    let mut stream_attempt = 0u32;
+    // Tokens the provider last reported for the context (input + output); the estimate
+    // from the history itself covers what was added since.
+    let mut reported_tokens = 0i64;
+    let mut auto_limit = setup.compaction.auto_limit;
     loop {
         steer_inputs(&mut setup, sink.as_ref()).await;
-        let request = ModelRequest {
-            model: setup.selection.model.clone(),
-            instructions: INSTRUCTIONS.into(),
-            input: Value::Array(setup.history.clone()).to_string(),
-            tools: tools.clone(),
-            options: json!({
-                "provider": setup.selection.provider_settings,
-                "prompt-cache-key": setup.call.thread_id,
-                "parallel-tool-calls": true,
-            })
-            .to_string(),
-        };
-        let selection = &setup.selection;
-        let idle = selection.stream_idle_timeout;
-        let start = start_model(
-            &setup.registry,
-            adapter.clone(),
-            &request,
-            &setup.call,
-            selection.injected.clone(),
-            selection.origins.clone(),
-        );
-        let started = tokio::select! {
-            s = tokio::time::timeout(idle, start) => s.unwrap_or_else(|_| Ok(Err(idle_error(idle)))),
-            _ = setup.cancel.cancelled() => return TurnEnd::Interrupted,
-        };
-        // Which budget a failure spends: the request's, or (once it streams) the stream's.
-        let mut streaming = false;
-        let failure = match started {
-            Err(call_error) => return TurnEnd::Failed(call_error.to_string()),
-            Ok(Err(model_error)) => StreamFailure::Model(model_error),
-            Ok(Ok(mut stream)) => {
-                streaming = true;
-                let consumed = tokio::select! {
-                    c = consume(&mut stream, sink.as_ref(), idle) => c,
-                    _ = setup.cancel.cancelled() => return TurnEnd::Interrupted,
-                };
-                match consumed {
-                    Ok(output) => {
-                        request_attempt = 0;
-                        stream_attempt = 0;
-                        setup.history.extend(output.items);
-                        if output.calls.is_empty() {
-                            if setup.steer.is_empty() {
-                                return TurnEnd::Completed;
-                            }
-                            continue;
-                        }
-                        let items = run_calls(&env, &output.calls).await;
-                        setup.history.extend(items);
-                        if setup.cancel.is_cancelled() {
-                            return TurnEnd::Interrupted;
-                        }
-                        continue;
-                    }
-                    Err((failure, partial)) => {
-                        if partial.completed_items > 0 {
-                            tracing::warn!(
-                                "model stream failed after {} completed items",
-                                partial.completed_items
-                            );
-                        }
-                        // The client saw them complete and the thread keeps them: the
-                        // retry builds on them rather than repeating them.
-                        setup.history.extend(partial.items);
-                        failure
-                    }
-                }
+        if let Some(limit) = auto_limit
+            && reported_tokens.max(approx_tokens(&setup.history)) >= limit
+        {
+            let prompt = setup.compaction.prompt.clone();
+            if let Err(end) = compact(&model, &mut setup.history, &prompt, sink.as_ref()).await {
+                return end;
             }
-        };
-        let (message, retryable, retry_after) = match &failure {
-            StreamFailure::Model(e) => (e.message.clone(), e.retryable, e.retry_after_ms),
-            StreamFailure::Plugin(e) => (e.to_string(), false, None),
-        };
-        let (attempt, limit) = if streaming {
-            (&mut stream_attempt, setup.selection.stream_max_retries)
-        } else {
-            (&mut request_attempt, setup.selection.request_max_retries)
-        };
-        if !retryable || *attempt >= limit {
-            let message = if *attempt > 0 {
-                format!("{message} (after {attempt} retries)")
-            } else {
-                message
-            };
-            return TurnEnd::Failed(message);
+            reported_tokens = 0;
+            if approx_tokens(&setup.history) >= limit {
+                tracing::warn!(
+                    limit,
+                    "the compacted history is still over the auto-compaction limit; \
+                     not compacting again in this turn"
+                );
+                auto_limit = None;
+            }
         }
-        *attempt += 1;
-        let attempt = *attempt;
-        sink.emit(AgentEvent::Error {
-            message: format!("{message}; retrying ({attempt}/{limit})"),
-            will_retry: true,
-        })
-        .await;
-        tokio::select! {
-            _ = tokio::time::sleep(backoff(attempt - 1, retry_after)) => {}
-            _ = setup.cancel.cancelled() => return TurnEnd::Interrupted,
+        let output = match model
+            .respond(INSTRUCTIONS, &mut setup.history, &tools, sink.as_ref())
+            .await
+        {
+            Ok(output) => output,
+            Err(end) => return end,
+        };
+        if let Some(tokens) = output.context_tokens {
+            reported_tokens = tokens;
         }
+        setup.history.extend(output.items);
+        if output.calls.is_empty() {
+            if setup.steer.is_empty() {
+                return TurnEnd::Completed;
+            }
+            continue;
+        }
+        let items = run_calls(&env, &output.calls).await;
+        setup.history.extend(items);
+        if setup.cancel.is_cancelled() {
+            return TurnEnd::Interrupted;
+        }
+    }
+}
+
+/// Runs a compaction turn (`thread/compact/start`): one `contextCompaction` item.
+pub async fn run_compaction(mut setup: TurnSetup, sink: Arc<dyn TurnSink>) -> TurnEnd {
+    let model = match model_call(&setup) {
+        Ok(model) => model,
+        Err(end) => return end,
+    };
+    let prompt = setup.compaction.prompt.clone();
+    match compact(&model, &mut setup.history, &prompt, sink.as_ref()).await {
+        Ok(()) => TurnEnd::Completed,
+        Err(end) => end,
     }
 }

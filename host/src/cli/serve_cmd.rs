@@ -236,6 +236,12 @@ impl Renderer {
                         print!("{}", styled("\x1b[0m".to_string()));
                         self.line_break();
                     }
+                    Some("contextCompaction") => {
+                        println!(
+                            "{}",
+                            styled("\x1b[2m(history compacted into a summary)\x1b[0m".into())
+                        );
+                    }
                     _ => {}
                 }
             }

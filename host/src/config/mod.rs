@@ -64,6 +64,13 @@ pub struct Config {
     pub operator_policies: Vec<String>,
     /// Extra plugin directories (added to `--plugins`).
     pub plugin_dirs: Vec<PathBuf>,
+    /// The model's context window in tokens (shown to clients; 90 % of it is the default
+    /// auto-compaction limit).
+    pub model_context_window: Option<i64>,
+    /// Compact the history before a model request once it is estimated at this many tokens.
+    pub model_auto_compact_token_limit: Option<i64>,
+    /// What the model is asked when compacting (default: hearth's handoff-summary prompt).
+    pub compact_prompt: Option<String>,
     /// Keys hearth does not use (Codex settings), kept for `config/read`.
     #[serde(flatten)]
     pub other: toml::Table,
@@ -103,6 +110,21 @@ impl Config {
             .iter()
             .filter_map(|(id, g)| g.settings.clone().map(|s| (id.clone(), s)))
             .collect()
+    }
+
+    /// When and how threads compact their history.
+    pub fn compaction(&self) -> crate::agent::compact::CompactionSettings {
+        let auto_limit = self
+            .model_auto_compact_token_limit
+            .or_else(|| self.model_context_window.map(|w| w / 10 * 9))
+            .filter(|limit| *limit > 0);
+        crate::agent::compact::CompactionSettings {
+            auto_limit,
+            prompt: self
+                .compact_prompt
+                .clone()
+                .unwrap_or_else(|| crate::agent::compact::DEFAULT_COMPACT_PROMPT.into()),
+        }
     }
 
     /// The sandbox mode, defaulting to `read-only`.

@@ -411,6 +411,8 @@ pub type ThreadArchiveParams = ThreadIdParams;
 pub type ThreadUnarchiveParams = ThreadIdParams;
 /// Params of `thread/unsubscribe`.
 pub type ThreadUnsubscribeParams = ThreadIdParams;
+/// Params of `thread/compact/start` (which returns `{}`).
+pub type ThreadCompactStartParams = ThreadIdParams;
 
 /// Params of `thread/name/set`. Returns `{}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

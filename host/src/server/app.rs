@@ -130,10 +130,21 @@ pub struct HistoryEntry {
     pub item: Value,
 }
 
+/// What kind of turn is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TurnKind {
+    /// A turn answering the user's input (steerable).
+    Input,
+    /// A manual compaction (`thread/compact/start`; not steerable).
+    Compact,
+}
+
 /// The turn running on a thread.
 pub struct ActiveTurn {
     /// Its id.
     pub id: String,
+    /// What it does.
+    pub kind: TurnKind,
     /// Fires on interrupt.
     pub cancel: CancellationToken,
     /// Steered input.
@@ -158,6 +169,41 @@ pub struct ThreadInner {
     pub archived: bool,
     /// Actions the user accepted for the whole thread (`acceptForSession`).
     pub session_approvals: Arc<std::sync::Mutex<HashSet<String>>>,
+    /// The history each compaction replaced, by the compaction's turn (oldest first), so
+    /// that rolling that turn back restores it.
+    pub replaced_by_compaction: Vec<(String, Vec<HistoryEntry>)>,
+}
+
+impl ThreadInner {
+    /// Makes `history` the model history after a compaction in turn `turn_id`.
+    pub fn compact(&mut self, turn_id: &str, history: Vec<serde_json::Value>) {
+        let entries = history
+            .into_iter()
+            .map(|item| HistoryEntry {
+                turn_id: turn_id.to_string(),
+                item,
+            })
+            .collect();
+        let before = std::mem::replace(&mut self.history, entries);
+        self.replaced_by_compaction
+            .push((turn_id.to_string(), before));
+    }
+
+    /// Drops the last `num_turns` turns and the history they added. When a dropped turn
+    /// compacted the history, the history from before that compaction comes back.
+    pub fn drop_turns(&mut self, num_turns: usize) {
+        let keep = self.turns.len().saturating_sub(num_turns);
+        let dropped: Vec<String> = self.turns.drain(keep..).map(|t| t.id).collect();
+        if let Some(at) = self
+            .replaced_by_compaction
+            .iter()
+            .position(|(turn, _)| dropped.contains(turn))
+            && let Some((_, before)) = self.replaced_by_compaction.drain(at..).next()
+        {
+            self.history = before;
+        }
+        self.history.retain(|h| !dropped.contains(&h.turn_id));
+    }
 }
 
 /// A connection subscribed to a thread.

@@ -116,6 +116,12 @@ pub async fn config_read(app: &Arc<App>, _params: ConfigReadParams) -> HandlerRe
         "model_providers".into(),
         serde_json::to_value(&c.model_providers).unwrap_or_default(),
     );
+    if let Some(limit) = c.model_auto_compact_token_limit {
+        extra.insert("model_auto_compact_token_limit".into(), limit.into());
+    }
+    if let Some(prompt) = &c.compact_prompt {
+        extra.insert("compact_prompt".into(), prompt.clone().into());
+    }
     extra.insert(
         "hearth_sandbox".into(),
         serde_json::Value::String(crate::sandbox::describe()),
@@ -133,7 +139,7 @@ pub async fn config_read(app: &Arc<App>, _params: ConfigReadParams) -> HandlerRe
             }),
             model_reasoning_effort: None,
             model_reasoning_summary: None,
-            model_context_window: None,
+            model_context_window: c.model_context_window,
             instructions: None,
             developer_instructions: None,
             extra,

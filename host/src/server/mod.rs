@@ -140,6 +140,7 @@ async fn dispatch(app: &Arc<App>, conn: &Conn, request: IncomingRequest) -> Hand
         "thread/rollback" => threads::rollback(app, params!()).await,
         "thread/unsubscribe" => threads::unsubscribe(app, conn, params!()).await,
         "turn/start" => turns::start(app, conn, params!()).await,
+        "thread/compact/start" => turns::compact_start(app, conn, params!()).await,
         "turn/steer" => turns::steer(app, params!()).await,
         "turn/interrupt" => turns::interrupt(app, params!()).await,
         "model/list" => info::model_list(app, params!()).await,

@@ -54,6 +54,13 @@ pub enum Record {
         item: ThreadItem,
         history: Vec<Value>,
     },
+    /// History was compacted: `history` replaces the model history, and the
+    /// `contextCompaction` item completed.
+    Compacted {
+        turn_id: String,
+        item: ThreadItem,
+        history: Vec<Value>,
+    },
     /// A turn ended.
     TurnCompleted {
         turn: Turn,
@@ -197,6 +204,7 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
             usage_total: TokenUsageBreakdown::default(),
             archived: false,
             session_approvals: Default::default(),
+            replaced_by_compaction: Vec::new(),
         });
         return;
     }
@@ -226,6 +234,17 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
                     item,
                 }));
         }
+        Record::Compacted {
+            turn_id,
+            item,
+            history,
+        } => {
+            if let Some(turn) = s.turns.iter_mut().rev().find(|t| t.id == turn_id) {
+                turn.items.retain(|i| i.id != item.id);
+                turn.items.push(item);
+            }
+            s.compact(&turn_id, history);
+        }
         Record::TurnCompleted { turn, usage_total } => {
             if let Some(t) = s.turns.iter_mut().rev().find(|t| t.id == turn.id) {
                 let items = std::mem::take(&mut t.items);
@@ -237,10 +256,6 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
         }
         Record::Name { name } => s.thread.name = name,
         Record::Archived { archived } => s.archived = archived,
-        Record::Rollback { num_turns } => {
-            let keep = s.turns.len().saturating_sub(num_turns);
-            let dropped: Vec<String> = s.turns.drain(keep..).map(|t| t.id).collect();
-            s.history.retain(|h| !dropped.contains(&h.turn_id));
-        }
+        Record::Rollback { num_turns } => s.drop_turns(num_turns),
     }
 }

@@ -88,6 +88,32 @@ impl ThreadSink {
                 delta,
                 content_index: content_index.into(),
             }),
+            AgentEvent::Compacted { item, history } => {
+                persist(
+                    &self.app,
+                    &self.thread,
+                    vec![Record::Compacted {
+                        turn_id: turn_id.clone(),
+                        item: item.clone(),
+                        history: history.clone(),
+                    }],
+                )
+                .await;
+                {
+                    let mut inner = self.thread.lock();
+                    if let Some(turn) = inner.turns.iter_mut().rev().find(|t| t.id == turn_id) {
+                        turn.items.push(item.clone());
+                    }
+                    inner.compact(&turn_id, history);
+                }
+                ServerNotification::ItemCompleted(ItemCompletedNotification {
+                    completed_at_ms: item.completed_at_ms.unwrap_or_else(now_ms),
+                    item,
+                    thread_id,
+                    turn_id,
+                    content_token_count: None,
+                })
+            }
             AgentEvent::ItemCompleted { item, history } => {
                 persist(
                     &self.app,
@@ -136,7 +162,7 @@ impl ThreadSink {
                     token_usage: ThreadTokenUsage {
                         total,
                         last,
-                        model_context_window: None,
+                        model_context_window: self.app.config.model_context_window,
                     },
                 })
             }

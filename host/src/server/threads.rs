@@ -231,6 +231,7 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> Ha
         usage_total: Default::default(),
         archived: false,
         session_approvals: Default::default(),
+        replaced_by_compaction: Vec::new(),
     };
     let live = register(app, conn, inner, vec![record]).await;
     conn.respond(session_response(live.snapshot(false), &settings)?.unwrap_or_default())
@@ -350,6 +351,7 @@ pub async fn fork(app: &Arc<App>, conn: &Conn, params: ThreadForkParams) -> Hand
         usage_total: Default::default(),
         archived: false,
         session_approvals: Default::default(),
+        replaced_by_compaction: Vec::new(),
     };
     let live = register(app, conn, inner, vec![record]).await;
     conn.respond(
@@ -425,9 +427,7 @@ async fn drop_turns(
                 "cannot roll back while a turn is running",
             ));
         }
-        let keep = inner.turns.len().saturating_sub(num_turns);
-        let dropped: Vec<String> = inner.turns.drain(keep..).map(|t| t.id).collect();
-        inner.history.retain(|h| !dropped.contains(&h.turn_id));
+        inner.drop_turns(num_turns);
     }
     persist(app, live, vec![Record::Rollback { num_turns }]).await;
     Ok(())

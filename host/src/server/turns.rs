@@ -1,12 +1,14 @@
 //! `turn/start`, `turn/steer`, `turn/interrupt`, and the sink that turns agent events
 //! into notifications and durable records.
 
-use super::app::{ActiveTurn, App, LiveThread};
+use super::app::{ActiveTurn, App, LiveThread, TurnKind};
 use super::persist::Record;
 use super::sink::ThreadSink;
 use super::{Conn, HandlerResult};
 use crate::agent::history::user_message;
-use crate::agent::{AgentEvent, TurnEnd, TurnSetup, TurnSink, run_turn, select_model};
+use crate::agent::{
+    AgentEvent, TurnEnd, TurnSetup, TurnSink, run_compaction, run_turn, select_model,
+};
 use crate::plugins::CallContext;
 use crate::protocol::*;
 use crate::rpc::RpcError;
@@ -45,10 +47,6 @@ pub fn loaded_thread(app: &App, id: &str) -> Result<Arc<LiveThread>, RpcError> {
 /// `turn/start`.
 pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> HandlerResult {
     let thread = loaded_thread(app, &params.thread_id)?;
-    let registry = app
-        .registry()
-        .await
-        .map_err(|e| RpcError::internal(format!("plugins failed to load: {e}")))?;
     if params.input.is_empty() {
         return Err(RpcError::invalid_params(
             "turn/start needs at least one input item",
@@ -74,18 +72,86 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
         if let Some(cwd) = &params.cwd {
             inner.settings.cwd = cwd.into();
         }
-        (
-            inner.settings.clone(),
-            inner
-                .history
-                .iter()
-                .map(|h| h.item.clone())
-                .collect::<Vec<Value>>(),
-        )
+        (inner.settings.clone(), model_history(&inner))
     };
+    let input = params.input;
+    let preview = crate::agent::history::preview(&input);
+    let (turn, setup) = begin(
+        app,
+        conn,
+        &thread,
+        settings,
+        history,
+        TurnKind::Input,
+        &preview,
+    )
+    .await?;
+    let mut response_turn = turn.clone();
+    response_turn.items_view = TurnItemsView::NotLoaded;
+    response_turn.started_at = None;
+    conn.respond(TurnStartResponse {
+        turn: response_turn,
+    })
+    .await;
+    let app = app.clone();
+    tokio::spawn(async move { drive_turn(app, thread, turn, TurnWork::Input(input), setup).await });
+    Ok(None)
+}
+
+/// `thread/compact/start`: a turn with one `contextCompaction` item. Answers `{}` at once.
+pub async fn compact_start(
+    app: &Arc<App>,
+    conn: &Conn,
+    params: ThreadCompactStartParams,
+) -> HandlerResult {
+    let thread = loaded_thread(app, &params.thread_id)?;
+    let (settings, history) = {
+        let inner = thread.lock();
+        if let Some(active) = &inner.active {
+            return Err(RpcError::invalid_request(format!(
+                "a turn ({}) is already running on thread {}; wait for it or interrupt it",
+                active.id, thread.id
+            )));
+        }
+        (inner.settings.clone(), model_history(&inner))
+    };
+    let (turn, setup) = begin(app, conn, &thread, settings, history, TurnKind::Compact, "").await?;
+    conn.respond(json!({})).await;
+    let app = app.clone();
+    tokio::spawn(async move { drive_turn(app, thread, turn, TurnWork::Compact, setup).await });
+    Ok(None)
+}
+
+/// The thread's model history.
+fn model_history(inner: &super::app::ThreadInner) -> Vec<Value> {
+    inner.history.iter().map(|h| h.item.clone()).collect()
+}
+
+/// What a turn does.
+enum TurnWork {
+    /// Answers the user's input.
+    Input(Vec<UserInput>),
+    /// Compacts the history.
+    Compact,
+}
+
+/// Registers a new turn as the thread's active one (durably) and subscribes the caller;
+/// returns it and what running it needs.
+async fn begin(
+    app: &Arc<App>,
+    conn: &Conn,
+    thread: &Arc<LiveThread>,
+    settings: super::app::ThreadSettings,
+    history: Vec<Value>,
+    kind: TurnKind,
+    preview: &str,
+) -> Result<(Turn, TurnSetup), RpcError> {
+    let registry = app
+        .registry()
+        .await
+        .map_err(|e| RpcError::internal(format!("plugins failed to load: {e}")))?;
     let selection = select_model(&app.config, &settings.provider, &settings.model)
         .map_err(|e| RpcError::invalid_request(format!("{e:#}")))?;
-
     let turn_id = uuid::Uuid::now_v7().to_string();
     let started_at = chrono::Utc::now().timestamp();
     let turn = Turn::in_progress(turn_id.clone(), Some(started_at));
@@ -100,29 +166,22 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
         }
         inner.active = Some(ActiveTurn {
             id: turn_id.clone(),
+            kind,
             cancel: cancel.clone(),
             steer: steer_tx,
         });
         inner.turns.push(turn.clone());
         if inner.thread.preview.is_empty() {
-            inner.thread.preview = crate::agent::history::preview(&params.input);
+            inner.thread.preview = preview.to_string();
         }
     }
     thread.subscribe(conn.subscriber());
     persist(
         app,
-        &thread,
+        thread,
         vec![Record::TurnStarted { turn: turn.clone() }],
     )
     .await;
-    let mut response_turn = turn.clone();
-    response_turn.items_view = TurnItemsView::NotLoaded;
-    response_turn.started_at = None;
-    conn.respond(TurnStartResponse {
-        turn: response_turn,
-    })
-    .await;
-
     let setup = TurnSetup {
         registry,
         selection,
@@ -134,23 +193,21 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
             workspace: Some(settings.cwd.clone()),
             sandbox: settings.sandbox,
             thread_id: Some(thread.id.clone()),
-            turn_id: Some(turn_id.clone()),
+            turn_id: Some(turn_id),
         },
         history,
         cancel,
         steer: steer_rx,
+        compaction: app.config.compaction(),
     };
-    let app = app.clone();
-    let input = params.input;
-    tokio::spawn(async move { drive_turn(app, thread, turn, input, setup).await });
-    Ok(None)
+    Ok((turn, setup))
 }
 
 async fn drive_turn(
     app: Arc<App>,
     thread: Arc<LiveThread>,
     mut turn: Turn,
-    input: Vec<UserInput>,
+    work: TurnWork,
     mut setup: TurnSetup,
 ) {
     let clock = Instant::now();
@@ -171,25 +228,29 @@ async fn drive_turn(
         turn_id: turn.id.clone(),
     });
 
-    let message = user_message(&input);
-    let mut item = ThreadItem::new(
-        uuid::Uuid::now_v7().to_string(),
-        ThreadItemDetails::UserMessage {
-            client_id: None,
-            content: input,
-        },
-    );
-    item.started_at_ms = Some(now_ms());
-    sink.emit(AgentEvent::ItemStarted(item.clone())).await;
-    item.completed_at_ms = item.started_at_ms;
-    sink.emit(AgentEvent::ItemCompleted {
-        item,
-        history: vec![message.clone()],
-    })
-    .await;
-    setup.history.push(message);
-
-    let end = run_turn(setup, sink).await;
+    let end = match work {
+        TurnWork::Input(input) => {
+            let message = user_message(&input);
+            let mut item = ThreadItem::new(
+                uuid::Uuid::now_v7().to_string(),
+                ThreadItemDetails::UserMessage {
+                    client_id: None,
+                    content: input,
+                },
+            );
+            item.started_at_ms = Some(now_ms());
+            sink.emit(AgentEvent::ItemStarted(item.clone())).await;
+            item.completed_at_ms = item.started_at_ms;
+            sink.emit(AgentEvent::ItemCompleted {
+                item,
+                history: vec![message.clone()],
+            })
+            .await;
+            setup.history.push(message);
+            run_turn(setup, sink).await
+        }
+        TurnWork::Compact => run_compaction(setup, sink).await,
+    };
 
     let (status, error) = match end {
         TurnEnd::Completed => (TurnStatus::Completed, None),
@@ -240,6 +301,13 @@ pub async fn steer(app: &Arc<App>, params: TurnSteerParams) -> HandlerResult {
     let Some(active) = &inner.active else {
         return Err(RpcError::invalid_request("no active turn to steer"));
     };
+    if active.kind == TurnKind::Compact {
+        return Err(
+            RpcError::invalid_request("a compaction turn cannot be steered").with_data(json!({
+                "codexErrorInfo": {"activeTurnNotSteerable": {"turnKind": "compact"}}
+            })),
+        );
+    }
     if active.id != params.expected_turn_id {
         return Err(RpcError::invalid_request(format!(
             "expected turn {} but the active turn is {}",
