@@ -300,6 +300,55 @@ fn workspace_write_sandbox_allows_only_the_workspace_and_protects_git() {
     );
 }
 
+/// Runs one command that sends a UDP datagram and opens a TCP connection to listeners
+/// of this test, in sandbox `mode`; returns its output and whether each listener heard
+/// anything.
+fn network_probe(mode: &str) -> (String, bool, bool) {
+    use std::time::Duration;
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    tcp.set_nonblocking(true).unwrap();
+    let script = format!(
+        "echo datagram > /dev/udp/127.0.0.1/{}; echo udp=$?; echo stream > /dev/tcp/127.0.0.1/{}; echo tcp=$?",
+        udp.local_addr().unwrap().port(),
+        tcp.local_addr().unwrap().port()
+    );
+    let top = format!("approval_policy = \"never\"\nsandbox_mode = \"{mode}\"");
+    let mut s = setup(
+        json!([[shell(&["bash", "-c", &script])], [{"type": "text", "text": "done"}]]),
+        &top,
+        "",
+    );
+    let (events, _) = turn(&mut s, "probe the network", &[]);
+    let out = completed_items(&events, "commandExecution")[0]["aggregatedOutput"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let heard_udp = udp.recv(&mut [0u8; 64]).is_ok();
+    let heard_tcp = tcp.accept().is_ok();
+    (out, heard_udp, heard_tcp)
+}
+
+#[test]
+fn sandboxed_commands_have_no_network_not_even_udp() {
+    for mode in ["workspace-write", "read-only"] {
+        let (out, heard_udp, heard_tcp) = network_probe(mode);
+        assert!(!heard_udp, "{mode}: a datagram got out: {out}");
+        assert!(!heard_tcp, "{mode}: a connection got out: {out}");
+        assert!(
+            out.contains("udp=1") && out.contains("tcp=1"),
+            "{mode}: {out}"
+        );
+        assert!(out.contains("Operation not permitted"), "{mode}: {out}");
+    }
+    // Unconfined, the same command reaches both (so the probe can tell).
+    let (out, heard_udp, heard_tcp) = network_probe("danger-full-access");
+    assert!(heard_udp && heard_tcp, "{out}");
+    assert!(out.contains("udp=0") && out.contains("tcp=0"), "{out}");
+}
+
 #[test]
 fn interrupt_kills_a_running_command_within_a_second() {
     let mut s = setup(

@@ -105,7 +105,7 @@ fn protect_git(workspace: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Restricts this process with Landlock per the policy.
+/// Restricts this process with Landlock per the policy, and without network, seccomp.
 fn restrict(policy: &ExecPolicy) -> Result<()> {
     let abi = ABI::V5;
     let mut ruleset = Ruleset::default().handle_access(AccessFs::from_all(abi))?;
@@ -129,6 +129,9 @@ fn restrict(policy: &ExecPolicy) -> Result<()> {
     let status = created.restrict_self()?;
     if status.ruleset == RulesetStatus::NotEnforced {
         bail!("Landlock is not enforced by this kernel");
+    }
+    if !policy.network {
+        super::seccomp::deny_network()?;
     }
     Ok(())
 }

@@ -4,11 +4,13 @@
 //! the helper, already in the child process, protects `.git` with a read-only bind mount
 //! in a new user + mount namespace (workspace-write), restricts itself with Landlock
 //! (read everywhere; write only where the sandbox mode allows; no TCP unless network is
-//! allowed), and then execs the command, which inherits every restriction. The host
+//! allowed) and, without network, with a seccomp filter that refuses every socket but a
+//! Unix one (UDP included), and then execs the command, which inherits every restriction. The host
 //! process itself is never restricted. `danger-full-access` runs commands unconfined.
 //! Without Landlock, sandboxed commands are refused, never run unconfined.
 
 mod helper;
+mod seccomp;
 
 pub use helper::run_helper;
 
