@@ -304,6 +304,11 @@ fn workspace_write_sandbox_allows_only_the_workspace_and_protects_git() {
 /// of this test, in sandbox `mode`; returns its output and whether each listener heard
 /// anything.
 fn network_probe(mode: &str) -> (String, bool, bool) {
+    network_probe_with(mode, "", None)
+}
+
+/// [`network_probe`] with config `tables` and a `sandboxPolicy` for the turn.
+fn network_probe_with(mode: &str, tables: &str, policy: Option<Value>) -> (String, bool, bool) {
     use std::time::Duration;
     let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     udp.set_read_timeout(Some(Duration::from_millis(500)))
@@ -319,9 +324,18 @@ fn network_probe(mode: &str) -> (String, bool, bool) {
     let mut s = setup(
         json!([[shell(&["bash", "-c", &script])], [{"type": "text", "text": "done"}]]),
         &top,
-        "",
+        tables,
     );
-    let (events, _) = turn(&mut s, "probe the network", &[]);
+    let events = match policy {
+        None => turn(&mut s, "probe the network", &[]).0,
+        Some(policy) => {
+            s.server.request(
+                "turn/start",
+                json!({"threadId": s.thread, "input": text("probe"), "sandboxPolicy": policy}),
+            );
+            s.server.collect_until("turn/completed")
+        }
+    };
     let out = completed_items(&events, "commandExecution")[0]["aggregatedOutput"]
         .as_str()
         .unwrap()
@@ -347,6 +361,21 @@ fn sandboxed_commands_have_no_network_not_even_udp() {
     let (out, heard_udp, heard_tcp) = network_probe("danger-full-access");
     assert!(heard_udp && heard_tcp, "{out}");
     assert!(out.contains("udp=0") && out.contains("tcp=0"), "{out}");
+}
+
+#[test]
+fn network_access_lets_sandboxed_commands_reach_the_network() {
+    // From Codex's config key...
+    let (out, heard_udp, heard_tcp) = network_probe_with(
+        "workspace-write",
+        "[sandbox_workspace_write]\nnetwork_access = true\n",
+        None,
+    );
+    assert!(heard_udp && heard_tcp, "{out}");
+    // ... or from the turn's sandbox policy, writes still confined to the workspace.
+    let policy = json!({"type": "workspaceWrite", "networkAccess": true});
+    let (out, heard_udp, heard_tcp) = network_probe_with("read-only", "", Some(policy));
+    assert!(heard_udp && heard_tcp, "{out}");
 }
 
 #[test]

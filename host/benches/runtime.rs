@@ -75,6 +75,7 @@ impl Fixture {
         CallContext {
             workspace: Some(self.workspace.path().canonicalize().unwrap()),
             sandbox: SandboxMode::ReadOnly,
+            command_network: false,
             thread_id: Some("bench-thread".into()),
             turn_id: Some("bench-turn".into()),
         }

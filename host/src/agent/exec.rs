@@ -24,6 +24,8 @@ pub struct ExecContext<'a> {
     pub workspace: &'a Path,
     /// The thread's sandbox mode.
     pub sandbox: SandboxMode,
+    /// Whether the command may use the network.
+    pub network: bool,
     /// The item that streams the output.
     pub item_id: &'a str,
     /// Where output deltas go.
@@ -57,7 +59,7 @@ pub async fn run(ctx: ExecContext<'_>, request: ExecCommand) -> Result<ExecExit,
     let policy = ExecPolicy {
         mode: ctx.sandbox,
         workspace: ctx.workspace.to_path_buf(),
-        network: false,
+        network: ctx.network,
     };
     let mut cmd =
         command(&request.argv, &cwd, &request.env, &policy).map_err(|e| format!("{e:#}"))?;

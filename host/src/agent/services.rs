@@ -192,6 +192,7 @@ impl CallServices for TurnServices {
                 ExecContext {
                     workspace: &workspace,
                     sandbox: env.call.sandbox,
+                    network: env.call.command_network,
                     item_id: &call_id,
                     sink: &sink,
                     cancel: &env.cancel,

@@ -44,6 +44,17 @@ pub struct ProviderConfig {
     pub script_file: Option<PathBuf>,
 }
 
+/// `[sandbox_workspace_write]`, as in Codex.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SandboxWorkspaceWrite {
+    /// Whether commands may use the network in workspace-write mode (default false).
+    pub network_access: bool,
+    /// Codex keys hearth does not use (e.g. `writable_roots`), kept for `config/read`.
+    #[serde(flatten)]
+    pub other: toml::Table,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -58,6 +69,8 @@ pub struct Config {
     pub approval_policy: Option<String>,
     /// Default sandbox mode.
     pub sandbox_mode: Option<SandboxMode>,
+    /// Settings of the `workspace-write` sandbox mode.
+    pub sandbox_workspace_write: SandboxWorkspaceWrite,
     /// Operator grants and limits per plugin id.
     pub plugins: HashMap<String, OperatorGrant>,
     /// Operator policy plugins, evaluated in order before the thread's approval policy.

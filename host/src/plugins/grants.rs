@@ -248,6 +248,8 @@ pub struct CallContext {
     pub workspace: Option<PathBuf>,
     /// The thread's sandbox mode.
     pub sandbox: SandboxMode,
+    /// Whether processes started for the call may use the network (sandboxed modes).
+    pub command_network: bool,
     /// Thread id, for the audit log.
     pub thread_id: Option<String>,
     /// Turn id, for the audit log.

@@ -117,6 +117,8 @@ pub struct ThreadSettings {
     pub approval_policy: String,
     /// Sandbox mode.
     pub sandbox: SandboxMode,
+    /// Whether sandboxed commands may use the network (Codex's `networkAccess`).
+    pub network_access: bool,
     /// Working directory.
     pub cwd: PathBuf,
 }

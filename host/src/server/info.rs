@@ -123,6 +123,10 @@ pub async fn config_read(app: &Arc<App>, _params: ConfigReadParams) -> HandlerRe
         extra.insert("compact_prompt".into(), prompt.clone().into());
     }
     extra.insert(
+        "sandbox_workspace_write".into(),
+        serde_json::to_value(&c.sandbox_workspace_write).unwrap_or_default(),
+    );
+    extra.insert(
         "hearth_sandbox".into(),
         serde_json::Value::String(crate::sandbox::describe()),
     );

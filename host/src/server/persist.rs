@@ -12,12 +12,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Settings as stored.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StoredSettings {
     provider: String,
     model: String,
     approval_policy: String,
     sandbox: SandboxMode,
+    #[serde(default)]
+    network_access: bool,
     cwd: PathBuf,
 }
 
@@ -28,6 +30,7 @@ impl From<&ThreadSettings> for StoredSettings {
             model: s.model.clone(),
             approval_policy: s.approval_policy.clone(),
             sandbox: s.sandbox,
+            network_access: s.network_access,
             cwd: s.cwd.clone(),
         }
     }
@@ -198,6 +201,7 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
                 model: settings.model,
                 approval_policy: settings.approval_policy,
                 sandbox: settings.sandbox,
+                network_access: settings.network_access,
                 cwd: settings.cwd,
             },
             active: None,
@@ -216,6 +220,7 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
             s.settings.model = settings.model;
             s.settings.approval_policy = settings.approval_policy;
             s.settings.sandbox = settings.sandbox;
+            s.settings.network_access = settings.network_access;
             s.settings.cwd = settings.cwd;
         }
         Record::TurnStarted { turn } => s.turns.push(turn),

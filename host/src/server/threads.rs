@@ -37,14 +37,17 @@ pub fn ask_for_approval(name: &str) -> AskForApproval {
     }
 }
 
-/// The sandbox mode a wire sandbox policy asks for.
-pub fn sandbox_mode_of(policy: &SandboxPolicy) -> SandboxMode {
+/// The sandbox mode a wire sandbox policy asks for, and whether its commands may use
+/// the network.
+pub fn sandbox_mode_of(policy: &SandboxPolicy) -> (SandboxMode, bool) {
     match policy {
         SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. } => {
-            SandboxMode::DangerFullAccess
+            (SandboxMode::DangerFullAccess, true)
         }
-        SandboxPolicy::ReadOnly { .. } => SandboxMode::ReadOnly,
-        SandboxPolicy::WorkspaceWrite { .. } => SandboxMode::WorkspaceWrite,
+        SandboxPolicy::ReadOnly { network_access } => (SandboxMode::ReadOnly, *network_access),
+        SandboxPolicy::WorkspaceWrite { network_access, .. } => {
+            (SandboxMode::WorkspaceWrite, *network_access)
+        }
     }
 }
 
@@ -59,11 +62,11 @@ fn wire_sandbox_mode(mode: &crate::protocol::SandboxMode) -> SandboxMode {
 fn sandbox_policy(settings: &ThreadSettings) -> SandboxPolicy {
     match settings.sandbox {
         SandboxMode::ReadOnly => SandboxPolicy::ReadOnly {
-            network_access: false,
+            network_access: settings.network_access,
         },
         SandboxMode::WorkspaceWrite => SandboxPolicy::WorkspaceWrite {
             writable_roots: vec![settings.cwd.display().to_string()],
-            network_access: false,
+            network_access: settings.network_access,
             exclude_tmpdir_env_var: false,
             exclude_slash_tmp: false,
         },
@@ -87,7 +90,8 @@ fn session_response(thread: Thread, settings: &ThreadSettings) -> HandlerResult 
     })
 }
 
-fn resolve_cwd(cwd: Option<&str>) -> Result<PathBuf, RpcError> {
+/// A client's working directory (it must be absolute), or the server's own.
+pub fn resolve_cwd(cwd: Option<&str>) -> Result<PathBuf, RpcError> {
     let cwd = match cwd {
         Some(c) => PathBuf::from(c),
         None => std::env::current_dir().map_err(RpcError::internal)?,
@@ -110,7 +114,11 @@ struct Overrides<'a> {
     sandbox: Option<&'a crate::protocol::SandboxMode>,
 }
 
-fn apply(settings: &mut ThreadSettings, o: &Overrides<'_>) -> Result<(), RpcError> {
+fn apply(
+    config: &crate::config::Config,
+    settings: &mut ThreadSettings,
+    o: &Overrides<'_>,
+) -> Result<(), RpcError> {
     if let Some(p) = o.provider {
         settings.provider = p.clone();
     }
@@ -125,8 +133,15 @@ fn apply(settings: &mut ThreadSettings, o: &Overrides<'_>) -> Result<(), RpcErro
     }
     if let Some(s) = o.sandbox {
         settings.sandbox = wire_sandbox_mode(s);
+        settings.network_access = network_default(config, settings.sandbox);
     }
     Ok(())
+}
+
+/// Whether commands of a thread in `mode` may use the network, unless a client says:
+/// `[sandbox_workspace_write] network_access` for workspace-write, never for read-only.
+pub fn network_default(config: &crate::config::Config, mode: SandboxMode) -> bool {
+    mode == SandboxMode::WorkspaceWrite && config.sandbox_workspace_write.network_access
 }
 
 fn new_thread(
@@ -199,9 +214,11 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> Ha
         provider,
         approval_policy: app.config.approval_policy().to_string(),
         sandbox: app.config.sandbox_mode(),
+        network_access: network_default(&app.config, app.config.sandbox_mode()),
         cwd: resolve_cwd(params.cwd.as_deref())?,
     };
     apply(
+        &app.config,
         &mut settings,
         &Overrides {
             model: params.model.as_ref(),
@@ -277,7 +294,7 @@ pub async fn resume(app: &Arc<App>, conn: &Conn, params: ThreadResumeParams) -> 
         || overrides.sandbox.is_some();
     let settings = {
         let mut inner = live.lock();
-        apply(&mut inner.settings, &overrides)?;
+        apply(&app.config, &mut inner.settings, &overrides)?;
         inner.settings.clone()
     };
     if changed {
@@ -318,6 +335,7 @@ pub async fn fork(app: &Arc<App>, conn: &Conn, params: ThreadForkParams) -> Hand
         }
     }
     apply(
+        &app.config,
         &mut settings,
         &Overrides {
             model: params.model.as_ref(),

@@ -2,7 +2,7 @@
 //! into notifications and durable records.
 
 use super::app::{ActiveTurn, App, LiveThread, TurnKind};
-use super::persist::Record;
+use super::persist::{Record, StoredSettings};
 use super::sink::ThreadSink;
 use super::{Conn, HandlerResult};
 use crate::agent::history::user_message;
@@ -52,7 +52,7 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
             "turn/start needs at least one input item",
         ));
     }
-    let (settings, history) = {
+    let (settings, history, changed) = {
         let mut inner = thread.lock();
         if let Some(active) = &inner.active {
             return Err(RpcError::invalid_request(format!(
@@ -60,20 +60,28 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
                 active.id, thread.id
             )));
         }
+        let mut settings = inner.settings.clone();
         if let Some(model) = &params.model {
-            inner.settings.model = model.clone();
+            settings.model = model.clone();
         }
         if let Some(policy) = &params.approval_policy {
-            inner.settings.approval_policy = super::threads::approval_policy_name(policy)?;
+            settings.approval_policy = super::threads::approval_policy_name(policy)?;
         }
         if let Some(sandbox) = &params.sandbox_policy {
-            inner.settings.sandbox = super::threads::sandbox_mode_of(sandbox);
+            (settings.sandbox, settings.network_access) = super::threads::sandbox_mode_of(sandbox);
         }
         if let Some(cwd) = &params.cwd {
-            inner.settings.cwd = cwd.into();
+            settings.cwd = super::threads::resolve_cwd(Some(cwd))?;
         }
-        (inner.settings.clone(), model_history(&inner))
+        let changed = StoredSettings::from(&settings) != StoredSettings::from(&inner.settings);
+        inner.settings = settings.clone();
+        (settings, model_history(&inner), changed)
     };
+    // The overrides are the thread's settings from now on, also after a restart.
+    if changed {
+        let settings = StoredSettings::from(&settings);
+        persist(app, &thread, vec![Record::Settings { settings }]).await;
+    }
     let input = params.input;
     let preview = crate::agent::history::preview(&input);
     let (turn, setup) = begin(
@@ -192,6 +200,7 @@ async fn begin(
         call: CallContext {
             workspace: Some(settings.cwd.clone()),
             sandbox: settings.sandbox,
+            command_network: settings.network_access,
             thread_id: Some(thread.id.clone()),
             turn_id: Some(turn_id),
         },
