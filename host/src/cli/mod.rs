@@ -31,8 +31,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serves the Codex App Server protocol (JSON-RPC, JSONL) on stdin/stdout.
-    AppServer,
+    /// Serves the Codex App Server protocol (JSON-RPC): JSONL on stdin/stdout, or a websocket.
+    AppServer(serve_cmd::AppServerArgs),
     /// Runs one turn non-interactively and prints it as it streams.
     Exec(serve_cmd::ExecArgs),
     /// Manage and inspect plugins.
@@ -75,7 +75,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         .build()?;
     runtime.block_on(async move {
         match cli.command {
-            Command::AppServer => serve_cmd::app_server(&ctx).await,
+            Command::AppServer(args) => serve_cmd::app_server(&ctx, args).await,
             Command::Exec(args) => serve_cmd::exec(&ctx, args).await,
             Command::Plugin(cmd) => plugin_cmd::run(&ctx, cmd).await,
         }

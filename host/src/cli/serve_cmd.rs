@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::server::app::App;
+use crate::server::listen::{Listen, serve_websocket};
 use crate::server::serve;
 use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
@@ -10,15 +11,65 @@ use std::io::Write;
 use std::path::PathBuf;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-/// Runs the app server on stdio until the client closes stdin.
-pub async fn app_server(ctx: &Context) -> Result<i32> {
+/// Options of `hearth app-server`.
+#[derive(Debug, clap::Args)]
+pub struct AppServerArgs {
+    /// Transport: `stdio://` (JSONL on stdin/stdout), `ws://IP:PORT` (one message per
+    /// websocket text frame; port 0 picks a free port) or `off`.
+    #[arg(long, default_value = "stdio://")]
+    pub listen: Listen,
+    /// Websocket only: a file holding the capability token clients must present as
+    /// `Authorization: Bearer <token>` (required to listen on a non-loopback address).
+    #[arg(long)]
+    pub ws_token_file: Option<PathBuf>,
+}
+
+/// Runs the app server: on stdio until the client closes stdin, or on a websocket (or
+/// nothing) until SIGINT or SIGTERM.
+pub async fn app_server(ctx: &Context, args: AppServerArgs) -> Result<i32> {
+    let token = match &args.ws_token_file {
+        Some(path) => {
+            let token = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read --ws-token-file {}", path.display()))?;
+            let token = token.trim().to_string();
+            if token.is_empty() {
+                bail!("--ws-token-file {} is empty", path.display());
+            }
+            Some(token)
+        }
+        None => None,
+    };
     let app = App::start(
         ctx.home.clone(),
         ctx.config.clone(),
         ctx.plugin_dirs.clone(),
     )?;
-    crate::server::serve_stdio(app).await;
+    match args.listen {
+        Listen::Stdio => crate::server::serve_stdio(app).await,
+        Listen::WebSocket(addr) => {
+            tokio::select! {
+                served = serve_websocket(app, addr, token) => served?,
+                _ = shutdown_signal() => {}
+            }
+        }
+        Listen::Off => shutdown_signal().await,
+    }
     Ok(0)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async {
+            match term.as_mut() {
+                Some(term) => { term.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+    }
+    tracing::info!("shutting down on signal");
 }
 
 /// Options of `hearth exec`.

@@ -180,7 +180,9 @@ async fn read_loop<S: MessageSource>(
             Ok(Some(Err(frame_error))) => {
                 tracing::warn!(connection = id, "{frame_error}");
                 let error = match frame_error {
-                    FrameError::TooLong { .. } => RpcError::invalid_request(&frame_error),
+                    FrameError::TooLong { .. } | FrameError::Binary => {
+                        RpcError::invalid_request(&frame_error)
+                    }
                     FrameError::InvalidUtf8(_) => RpcError::parse_error(&frame_error),
                 };
                 if shared

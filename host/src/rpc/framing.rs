@@ -1,8 +1,8 @@
 //! Message framing, separate from connection logic: a transport is a [`MessageSource`]
 //! (whole incoming messages as text) plus a [`MessageSink`] (whole outgoing messages).
 //! [`JsonlReader`] / [`JsonlWriter`] implement them for newline-delimited JSON over any
-//! `AsyncRead` / `AsyncWrite` (stdio, pipes, sockets); a websocket transport would
-//! implement the same traits with one message per text frame.
+//! `AsyncRead` / `AsyncWrite` (stdio, pipes, sockets); [`super::websocket`] implements
+//! them with one message per websocket text frame.
 
 use std::future::Future;
 use std::io;
@@ -24,6 +24,9 @@ pub enum FrameError {
     /// The message is not valid UTF-8.
     #[error("message is not valid UTF-8: {0}")]
     InvalidUtf8(#[from] std::string::FromUtf8Error),
+    /// A websocket binary frame: messages are JSON in text frames.
+    #[error("binary websocket frames are not accepted; send each JSON message as a text frame")]
+    Binary,
 }
 
 /// Incoming side of a transport: yields whole messages.

@@ -2,7 +2,8 @@
 //!
 //! - [`framing`]: [`MessageSource`] / [`MessageSink`] traits and their JSONL
 //!   implementations, with a hard cap on message size (over-long lines are skipped, not
-//!   buffered). A websocket transport would implement the same two traits.
+//!   buffered).
+//! - [`websocket`]: the same two traits over a websocket, one message per text frame.
 //! - [`message`]: parsing incoming text into [`Incoming`] (request, notification, answer
 //!   to a server request) and serialising [`Outgoing`] messages. Ids are echoed exactly;
 //!   `"jsonrpc"` is tolerated on input and never written.
@@ -31,6 +32,7 @@ pub mod connection;
 pub mod error;
 pub mod framing;
 pub mod message;
+pub mod websocket;
 
 pub use connection::{
     ClientMessage, ClientMessages, ConnectionConfig, ConnectionHandle, Disconnected,

@@ -3,6 +3,7 @@
 
 pub mod app;
 mod info;
+pub mod listen;
 pub mod persist;
 mod sink;
 pub mod thread_queries;
@@ -11,8 +12,8 @@ pub mod turns;
 
 use crate::protocol::{InitializeParams, RequestId, methods};
 use crate::rpc::{
-    ClientMessage, ConnectionConfig, ConnectionHandle, IncomingRequest, RpcError,
-    spawn_jsonl_connection,
+    ClientMessage, ClientMessages, ConnectionConfig, ConnectionHandle, IncomingRequest,
+    MessageSink, MessageSource, RpcError, spawn_connection, spawn_jsonl_connection,
 };
 use app::{App, Subscriber};
 use serde::Serialize;
@@ -58,14 +59,23 @@ fn to_result<T: Serialize>(value: T) -> HandlerResult {
         .map_err(RpcError::internal)
 }
 
-/// Serves one client over a byte stream pair until it disconnects.
+/// Serves one client over a byte stream pair (JSONL) until it disconnects.
 pub async fn serve<R, W>(app: Arc<App>, reader: R, writer: W)
 where
     R: AsyncRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin + Send + 'static,
 {
-    let (handle, mut messages) =
-        spawn_jsonl_connection(reader, writer, ConnectionConfig::default());
+    let (handle, messages) = spawn_jsonl_connection(reader, writer, ConnectionConfig::default());
+    serve_connection(app, handle, messages).await;
+}
+
+/// Serves one client over any transport until it disconnects.
+pub async fn serve_transport<S: MessageSource, K: MessageSink>(app: Arc<App>, source: S, sink: K) {
+    let (handle, messages) = spawn_connection(source, sink, ConnectionConfig::default());
+    serve_connection(app, handle, messages).await;
+}
+
+async fn serve_connection(app: Arc<App>, handle: ConnectionHandle, mut messages: ClientMessages) {
     let mut initialized = false;
     let mut opt_out = Arc::new(HashSet::new());
     while let Some(message) = messages.recv().await {
