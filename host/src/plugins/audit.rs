@@ -1,12 +1,12 @@
-//! The audit log: one JSON line per plugin call under `$HEARTH_HOME/audit/`, written by a
-//! background thread so the call path only pays for a channel send.
+//! The audit log: one JSON line per plugin call under `$HEARTH_HOME/audit/`, written in
+//! batches by a background thread so the call path only pays for queueing the record.
 
 use super::egress::EgressRecord;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, mpsc};
 use std::time::Duration;
 
 /// How a plugin call ended.
@@ -69,48 +69,104 @@ pub struct AuditRecord {
     pub error: Option<String>,
 }
 
-/// What the writer thread receives.
-enum Message {
-    /// A record to append.
-    Record(Box<AuditRecord>),
-    /// Answer once every record queued before this one is written and flushed.
-    Flush(mpsc::Sender<()>),
+/// Records waiting for the writer, and what it has been asked to do.
+#[derive(Default)]
+struct Queue {
+    records: Vec<AuditRecord>,
+    /// Answered once everything queued before them is written and flushed.
+    flushes: Vec<mpsc::Sender<()>>,
+    /// The writer is asleep with nothing to do (only then does queueing wake it).
+    idle: bool,
+    /// No more records will come: write what is left and end.
+    closed: bool,
 }
 
-/// The writer thread's channel and handle; joined when the last `AuditLog` clone drops.
+/// The queue and the writer thread; the thread is joined when the last `AuditLog` clone
+/// drops.
 struct Writer {
-    sender: Mutex<Option<mpsc::Sender<Message>>>,
+    queue: Mutex<Queue>,
+    wake: Condvar,
     thread: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
+/// How long the writer gathers records after the first of a batch arrives.
+const BATCH_WINDOW: Duration = Duration::from_millis(20);
+
 impl Writer {
-    fn send(&self, message: Message) -> bool {
-        match self.sender.lock() {
-            Ok(guard) => guard.as_ref().is_some_and(|s| s.send(message).is_ok()),
-            Err(_) => false,
+    fn lock(&self) -> MutexGuard<'_, Queue> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Queues work; wakes the writer only if it sleeps on an empty queue, so a busy
+    /// caller pays for one wake-up per batch, not per record.
+    fn push(&self, add: impl FnOnce(&mut Queue)) {
+        let mut queue = self.lock();
+        add(&mut queue);
+        if std::mem::take(&mut queue.idle) {
+            self.wake.notify_one();
+        }
+    }
+
+    /// The writer thread: waits for work, lets a batch gather, writes it, repeats.
+    fn run(&self, file: std::fs::File) {
+        let mut out = std::io::BufWriter::new(file);
+        loop {
+            let (records, flushes, closed) = {
+                let mut queue = self.lock();
+                while queue.records.is_empty() && queue.flushes.is_empty() && !queue.closed {
+                    queue.idle = true;
+                    queue = self.wake.wait(queue).unwrap_or_else(|e| e.into_inner());
+                }
+                queue.idle = false;
+                if queue.flushes.is_empty() && !queue.closed {
+                    drop(queue);
+                    std::thread::sleep(BATCH_WINDOW);
+                    queue = self.lock();
+                }
+                (
+                    std::mem::take(&mut queue.records),
+                    std::mem::take(&mut queue.flushes),
+                    queue.closed,
+                )
+            };
+            let mut ok = true;
+            for record in &records {
+                ok &=
+                    serde_json::to_writer(&mut out, record).is_ok() && out.write_all(b"\n").is_ok();
+            }
+            if !ok || out.flush().is_err() {
+                tracing::error!("cannot write the audit log");
+            }
+            for done in flushes {
+                let _ = done.send(());
+            }
+            if closed {
+                return;
+            }
         }
     }
 }
 
-impl Drop for Writer {
+/// Ends the writer once the last handle is gone, after it wrote everything queued.
+struct WriterHandle(Arc<Writer>);
+
+impl Drop for WriterHandle {
     fn drop(&mut self) {
-        // Closing the channel lets the thread write what is queued and end.
-        if let Ok(mut sender) = self.sender.lock() {
-            sender.take();
-        }
-        if let Ok(mut thread) = self.thread.lock()
-            && let Some(handle) = thread.take()
-        {
+        self.0.push(|queue| queue.closed = true);
+        self.0.wake.notify_one();
+        let thread = self.0.thread.lock().ok().and_then(|mut t| t.take());
+        if let Some(handle) = thread {
             let _ = handle.join();
         }
     }
 }
 
-/// Handle to the audit writer; cheap to clone. Records queued before the last clone is
+/// Handle to the audit writer; cheap to clone. Records are written in batches by a
+/// background thread (within about 20 ms); records queued before the last clone is
 /// dropped, or before [`AuditLog::flush`] returns, are on disk.
 #[derive(Clone)]
 pub struct AuditLog {
-    writer: Option<Arc<Writer>>,
+    writer: Option<Arc<WriterHandle>>,
     path: Option<PathBuf>,
 }
 
@@ -136,41 +192,19 @@ impl AuditLog {
             .append(true)
             .open(&path)
             .with_context(|| format!("cannot open audit log {}", path.display()))?;
-        let (sender, receiver) = mpsc::channel::<Message>();
+        let writer = Arc::new(Writer {
+            queue: Mutex::default(),
+            wake: Condvar::new(),
+            thread: Mutex::new(None),
+        });
+        let runner = writer.clone();
         let thread = std::thread::Builder::new()
             .name("hearth-audit".into())
-            .spawn(move || {
-                let mut out = std::io::BufWriter::new(file);
-                let mut waiting: Vec<mpsc::Sender<()>> = Vec::new();
-                while let Ok(first) = receiver.recv() {
-                    let mut ok = true;
-                    let mut handle = |message: Message, ok: &mut bool| match message {
-                        Message::Record(r) => {
-                            *ok &= serde_json::to_writer(&mut out, &*r).is_ok()
-                                && out.write_all(b"\n").is_ok();
-                        }
-                        Message::Flush(done) => waiting.push(done),
-                    };
-                    handle(first, &mut ok);
-                    while let Ok(more) = receiver.try_recv() {
-                        handle(more, &mut ok);
-                    }
-                    if !ok || out.flush().is_err() {
-                        tracing::error!("cannot write the audit log");
-                    }
-                    for done in waiting.drain(..) {
-                        let _ = done.send(());
-                    }
-                }
-                let _ = out.flush();
-            })
+            .spawn(move || runner.run(file))
             .context("cannot start the audit writer")?;
-        let writer = Writer {
-            sender: Mutex::new(Some(sender)),
-            thread: Mutex::new(Some(thread)),
-        };
+        *writer.thread.lock().unwrap_or_else(|e| e.into_inner()) = Some(thread);
         Ok(AuditLog {
-            writer: Some(Arc::new(writer)),
+            writer: Some(Arc::new(WriterHandle(writer))),
             path: Some(path),
         })
     }
@@ -183,7 +217,7 @@ impl AuditLog {
     /// Queues one record.
     pub fn record(&self, record: AuditRecord) {
         if let Some(writer) = &self.writer {
-            writer.send(Message::Record(Box::new(record)));
+            writer.0.push(|queue| queue.records.push(record));
         }
     }
 
@@ -193,8 +227,60 @@ impl AuditLog {
     pub fn flush(&self) {
         let Some(writer) = &self.writer else { return };
         let (done, wait) = mpsc::channel();
-        if writer.send(Message::Flush(done)) && wait.recv_timeout(FLUSH_TIMEOUT).is_err() {
+        writer.0.push(|queue| queue.flushes.push(done));
+        if wait.recv_timeout(FLUSH_TIMEOUT).is_err() {
             tracing::error!("the audit log writer did not flush in time");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(n: usize) -> AuditRecord {
+        AuditRecord {
+            ts: String::new(),
+            plugin: format!("p{n}@1"),
+            digest: String::new(),
+            function: "invoke".into(),
+            tool: None,
+            thread_id: None,
+            call_id: None,
+            decision: None,
+            rule_id: None,
+            capabilities: Vec::new(),
+            egress: Vec::new(),
+            instantiate_us: 0,
+            execute_us: 0,
+            memory_peak: 0,
+            outcome: Outcome::Ok,
+            error: None,
+        }
+    }
+
+    fn lines(dir: &Path) -> usize {
+        std::fs::read_to_string(dir.join("audit.jsonl"))
+            .unwrap()
+            .lines()
+            .count()
+    }
+
+    #[test]
+    fn records_are_on_disk_after_flush_and_after_the_last_handle_drops() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::open(dir.path()).unwrap();
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let log = log.clone();
+                std::thread::spawn(move || (0..250).for_each(|n| log.record(record(t * 1000 + n))))
+            })
+            .collect();
+        threads.into_iter().for_each(|t| t.join().unwrap());
+        log.flush();
+        assert_eq!(lines(dir.path()), 1000);
+        log.record(record(1));
+        drop(log);
+        assert_eq!(lines(dir.path()), 1001);
     }
 }
