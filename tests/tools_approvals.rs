@@ -379,6 +379,30 @@ fn network_access_lets_sandboxed_commands_reach_the_network() {
 }
 
 #[test]
+fn writable_roots_open_more_directories_to_commands() {
+    let outside = outside_dir();
+    let other = outside_dir();
+    let tables = format!(
+        "[sandbox_workspace_write]\nwritable_roots = [{:?}]\n",
+        outside.path().display().to_string()
+    );
+    let script = format!(
+        "echo yes > {}/granted.txt; echo no > {}/denied.txt; true",
+        outside.path().display(),
+        other.path().display()
+    );
+    let top = "approval_policy = \"never\"\nsandbox_mode = \"workspace-write\"";
+    let mut s = setup(
+        json!([[shell(&["bash", "-c", &script])], [{"type": "text", "text": "done"}]]),
+        top,
+        &tables,
+    );
+    turn(&mut s, "write around", &[]);
+    assert!(outside.path().join("granted.txt").exists());
+    assert!(!other.path().join("denied.txt").exists());
+}
+
+#[test]
 fn interrupt_kills_a_running_command_within_a_second() {
     let mut s = setup(
         json!([[shell(&["sleep", "30"])]]),

@@ -76,6 +76,7 @@ impl Fixture {
             workspace: Some(self.workspace.path().canonicalize().unwrap()),
             sandbox: SandboxMode::ReadOnly,
             command_network: false,
+            command_writable_roots: Default::default(),
             thread_id: Some("bench-thread".into()),
             turn_id: Some("bench-turn".into()),
         }

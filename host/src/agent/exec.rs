@@ -26,6 +26,8 @@ pub struct ExecContext<'a> {
     pub sandbox: SandboxMode,
     /// Whether the command may use the network.
     pub network: bool,
+    /// Directories it may write besides the workspace (workspace-write mode).
+    pub writable_roots: &'a [PathBuf],
     /// The item that streams the output.
     pub item_id: &'a str,
     /// Where output deltas go.
@@ -60,6 +62,7 @@ pub async fn run(ctx: ExecContext<'_>, request: ExecCommand) -> Result<ExecExit,
         mode: ctx.sandbox,
         workspace: ctx.workspace.to_path_buf(),
         network: ctx.network,
+        writable_roots: ctx.writable_roots.to_vec(),
     };
     let mut cmd =
         command(&request.argv, &cwd, &request.env, &policy).map_err(|e| format!("{e:#}"))?;

@@ -193,6 +193,7 @@ impl CallServices for TurnServices {
                     workspace: &workspace,
                     sandbox: env.call.sandbox,
                     network: env.call.command_network,
+                    writable_roots: &env.call.command_writable_roots,
                     item_id: &call_id,
                     sink: &sink,
                     cancel: &env.cancel,

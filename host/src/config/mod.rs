@@ -50,6 +50,8 @@ pub struct ProviderConfig {
 pub struct SandboxWorkspaceWrite {
     /// Whether commands may use the network in workspace-write mode (default false).
     pub network_access: bool,
+    /// Directories commands may also write in workspace-write mode (absolute paths).
+    pub writable_roots: Vec<PathBuf>,
     /// Codex keys hearth does not use (e.g. `writable_roots`), kept for `config/read`.
     #[serde(flatten)]
     pub other: toml::Table,

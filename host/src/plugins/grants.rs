@@ -250,6 +250,8 @@ pub struct CallContext {
     pub sandbox: SandboxMode,
     /// Whether processes started for the call may use the network (sandboxed modes).
     pub command_network: bool,
+    /// Directories processes may write besides the workspace (workspace-write mode).
+    pub command_writable_roots: Arc<[PathBuf]>,
     /// Thread id, for the audit log.
     pub thread_id: Option<String>,
     /// Turn id, for the audit log.

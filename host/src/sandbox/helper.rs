@@ -119,6 +119,7 @@ fn restrict(policy: &ExecPolicy) -> Result<()> {
         vec!["/dev/null".into(), "/dev/zero".into(), "/dev/tty".into()];
     if policy.mode == SandboxMode::WorkspaceWrite {
         writable.push(policy.workspace.clone());
+        writable.extend(policy.writable_roots.iter().cloned());
         writable.push("/tmp".into());
         if let Some(tmp) = std::env::var_os("TMPDIR") {
             writable.push(tmp.into());

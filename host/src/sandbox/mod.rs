@@ -31,6 +31,9 @@ pub struct ExecPolicy {
     pub workspace: PathBuf,
     /// Whether outbound network is allowed.
     pub network: bool,
+    /// Directories writable besides the workspace (workspace-write mode).
+    #[serde(default)]
+    pub writable_roots: Vec<PathBuf>,
 }
 
 /// The Landlock ABI version the kernel offers, if any.

@@ -59,13 +59,22 @@ fn wire_sandbox_mode(mode: &crate::protocol::SandboxMode) -> SandboxMode {
     }
 }
 
-fn sandbox_policy(settings: &ThreadSettings) -> SandboxPolicy {
+fn sandbox_policy(config: &crate::config::Config, settings: &ThreadSettings) -> SandboxPolicy {
     match settings.sandbox {
         SandboxMode::ReadOnly => SandboxPolicy::ReadOnly {
             network_access: settings.network_access,
         },
         SandboxMode::WorkspaceWrite => SandboxPolicy::WorkspaceWrite {
-            writable_roots: vec![settings.cwd.display().to_string()],
+            writable_roots: std::iter::once(settings.cwd.clone())
+                .chain(
+                    config
+                        .sandbox_workspace_write
+                        .writable_roots
+                        .iter()
+                        .cloned(),
+                )
+                .map(|p| p.display().to_string())
+                .collect(),
             network_access: settings.network_access,
             exclude_tmpdir_env_var: false,
             exclude_slash_tmp: false,
@@ -74,7 +83,11 @@ fn sandbox_policy(settings: &ThreadSettings) -> SandboxPolicy {
     }
 }
 
-fn session_response(thread: Thread, settings: &ThreadSettings) -> HandlerResult {
+fn session_response(
+    config: &crate::config::Config,
+    thread: Thread,
+    settings: &ThreadSettings,
+) -> HandlerResult {
     to_result(ThreadSessionResponse {
         model: settings.model.clone(),
         model_provider: settings.provider.clone(),
@@ -83,7 +96,7 @@ fn session_response(thread: Thread, settings: &ThreadSettings) -> HandlerResult 
         instruction_sources: Vec::new(),
         approval_policy: ask_for_approval(&settings.approval_policy),
         approvals_reviewer: ApprovalsReviewer::User,
-        sandbox: sandbox_policy(settings),
+        sandbox: sandbox_policy(config, settings),
         reasoning_effort: None,
         disabled_plugin_ids: Vec::new(),
         thread,
@@ -251,8 +264,10 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> Ha
         replaced_by_compaction: Vec::new(),
     };
     let live = register(app, conn, inner, vec![record]).await;
-    conn.respond(session_response(live.snapshot(false), &settings)?.unwrap_or_default())
-        .await;
+    conn.respond(
+        session_response(&app.config, live.snapshot(false), &settings)?.unwrap_or_default(),
+    )
+    .await;
     announce(conn, &live).await;
     Ok(None)
 }
@@ -308,7 +323,7 @@ pub async fn resume(app: &Arc<App>, conn: &Conn, params: ThreadResumeParams) -> 
         .await;
     }
     live.subscribe(conn.subscriber());
-    session_response(live.snapshot(!params.exclude_turns), &settings)
+    session_response(&app.config, live.snapshot(!params.exclude_turns), &settings)
 }
 
 /// `thread/fork`.
@@ -373,7 +388,8 @@ pub async fn fork(app: &Arc<App>, conn: &Conn, params: ThreadForkParams) -> Hand
     };
     let live = register(app, conn, inner, vec![record]).await;
     conn.respond(
-        session_response(live.snapshot(!params.exclude_turns), &settings)?.unwrap_or_default(),
+        session_response(&app.config, live.snapshot(!params.exclude_turns), &settings)?
+            .unwrap_or_default(),
     )
     .await;
     announce(conn, &live).await;

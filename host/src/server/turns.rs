@@ -201,6 +201,12 @@ async fn begin(
             workspace: Some(settings.cwd.clone()),
             sandbox: settings.sandbox,
             command_network: settings.network_access,
+            command_writable_roots: app
+                .config
+                .sandbox_workspace_write
+                .writable_roots
+                .clone()
+                .into(),
             thread_id: Some(thread.id.clone()),
             turn_id: Some(turn_id),
         },
