@@ -54,13 +54,20 @@ fn listen(home: &std::path::Path) -> Listener {
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("hearth app-server listening on ws://")
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_string();
+    // Log lines may come first; the address line says where it listens.
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the server exited before listening"
+        );
+        if let Some(addr) = line
+            .trim()
+            .strip_prefix("hearth app-server listening on ws://")
+        {
+            break addr.to_string();
+        }
+    };
     // Keep draining stderr so the server never blocks on it.
     std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     Listener { child, addr }
