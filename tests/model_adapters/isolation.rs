@@ -136,7 +136,7 @@ async fn an_adapter_instance_reaches_its_provider_and_nothing_else() {
         assert!(refused.message.contains("refused"), "{}", refused.message);
     }
     assert!(b.requests().is_empty());
-    let models = hearth::plugins::calls::list_models(
+    let models = hearth::plugins::model_calls::list_models(
         &registry,
         &adapter,
         &json!({"base_url": b.base_url()}).to_string(),

@@ -5,7 +5,6 @@
 //! A trap, timeout or exhausted memory fails that call with a clear error; nothing else.
 
 use super::audit::{AuditRecord, Outcome};
-use super::bindings::model::hearth::plugin::model_types::{ModelError, ModelEvent, ModelRequest};
 use super::bindings::policy::hearth::plugin::policy_types::{Decision, Verdict};
 use super::bindings::types::{Action, ToolCall, ToolError, ToolOutput, ToolSpec};
 use super::call_clock::{CallClock, within_budget};
@@ -19,7 +18,6 @@ use super::state::{CallServices, DetachedServices, PluginState, PolicyState};
 use anyhow::{Result, anyhow};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use wasmtime::component::ResourceAny;
 use wasmtime::{Store, Trap, UpdateDeadline};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
@@ -41,7 +39,7 @@ pub enum CallError {
 }
 
 impl CallError {
-    fn outcome(&self) -> Outcome {
+    pub(super) fn outcome(&self) -> Outcome {
         match self {
             CallError::Timeout { .. } => Outcome::Timeout,
             CallError::Memory { .. } => Outcome::MemoryLimit,
@@ -51,19 +49,19 @@ impl CallError {
     }
 }
 
-const STDERR_CAPTURE: usize = 8 * 1024;
+pub(super) const STDERR_CAPTURE: usize = 8 * 1024;
 
 /// Everything one call needs besides the store.
-struct CallRecorder<'a> {
-    plugin: &'a LoadedPlugin,
-    started_at: chrono::DateTime<chrono::Utc>,
-    started: Instant,
-    instantiated: Option<Instant>,
-    record: AuditRecord,
+pub(super) struct CallRecorder<'a> {
+    pub(super) plugin: &'a LoadedPlugin,
+    pub(super) started_at: chrono::DateTime<chrono::Utc>,
+    pub(super) started: Instant,
+    pub(super) instantiated: Option<Instant>,
+    pub(super) record: AuditRecord,
 }
 
 impl<'a> CallRecorder<'a> {
-    fn new(plugin: &'a LoadedPlugin, function: &str, ctx: Option<&CallContext>) -> Self {
+    pub(super) fn new(plugin: &'a LoadedPlugin, function: &str, ctx: Option<&CallContext>) -> Self {
         let started_at = chrono::Utc::now();
         CallRecorder {
             plugin,
@@ -91,11 +89,16 @@ impl<'a> CallRecorder<'a> {
         }
     }
 
-    fn instantiated(&mut self) {
+    pub(super) fn instantiated(&mut self) {
         self.instantiated = Some(Instant::now());
     }
 
-    fn finish(mut self, registry: &PluginRegistry, memory_peak: usize, error: Option<&CallError>) {
+    pub(super) fn finish(
+        mut self,
+        registry: &PluginRegistry,
+        memory_peak: usize,
+        error: Option<&CallError>,
+    ) {
         let _ = self.started_at;
         let end = Instant::now();
         let inst = self.instantiated.unwrap_or(end);
@@ -109,7 +112,7 @@ impl<'a> CallRecorder<'a> {
         registry.audit.record(self.record);
     }
 
-    fn failed(&self, message: impl std::fmt::Display) -> CallError {
+    pub(super) fn failed(&self, message: impl std::fmt::Display) -> CallError {
         CallError::Failed {
             plugin: self.plugin.label(),
             message: message.to_string(),
@@ -117,7 +120,7 @@ impl<'a> CallRecorder<'a> {
     }
 
     /// Turns a wasmtime error into the right `CallError`.
-    fn classify(
+    pub(super) fn classify(
         &self,
         err: wasmtime::Error,
         limiter: &CallLimiter,
@@ -150,17 +153,17 @@ impl<'a> CallRecorder<'a> {
     }
 }
 
-fn timeout_of(plugin: &LoadedPlugin) -> Duration {
+pub(super) fn timeout_of(plugin: &LoadedPlugin) -> Duration {
     Duration::from_millis(plugin.grants.limits.timeout_ms)
 }
 
 /// Grace after the epoch deadline before the outer timeout drops the call (covers time
 /// spent inside host calls, which epochs cannot interrupt).
-const OUTER_GRACE: Duration = Duration::from_millis(500);
+pub(super) const OUTER_GRACE: Duration = Duration::from_millis(500);
 
 /// A store for one call. `granted` replaces the plugin-wide network grant when given: a
 /// model adapter call may reach its provider's origins only.
-fn plugin_store(
+pub(super) fn plugin_store(
     registry: &PluginRegistry,
     plugin: &LoadedPlugin,
     ctx: &CallContext,
@@ -198,7 +201,7 @@ fn plugin_store(
 }
 
 /// Longest a plugin runs before yielding its thread to other tasks.
-const YIELD_SLICE: Duration = Duration::from_millis(50);
+pub(super) const YIELD_SLICE: Duration = Duration::from_millis(50);
 
 /// Epoch deadlines for a tool or model store: every [`YIELD_SLICE`] the call yields (so a
 /// busy plugin cannot starve the runtime) and its clock decides whether it may go on. The
@@ -380,222 +383,4 @@ pub fn verdict_name(v: &Verdict) -> &'static str {
         Verdict::Ask(_) => "ask",
         Verdict::Abstain => "abstain",
     }
-}
-
-/// A model response being streamed from an adapter instance that lives as long as it.
-pub struct ModelStream {
-    store: Store<PluginState>,
-    adapter: super::bindings::model::ModelAdapter,
-    stream: ResourceAny,
-    plugin: Arc<LoadedPlugin>,
-    registry_audit: super::audit::AuditLog,
-    record: AuditRecord,
-    started: Instant,
-    events: u64,
-    finished: bool,
-    stderr: MemoryOutputPipe,
-}
-
-/// Starts a model response on a fresh adapter instance. The instance may reach the
-/// provider's `origins` and nothing else (they replace the plugin-wide grant), and
-/// credentials for those origins travel in `injected`, attached by the egress gate.
-pub async fn start_model(
-    registry: &PluginRegistry,
-    plugin: Arc<LoadedPlugin>,
-    request: &ModelRequest,
-    ctx: &CallContext,
-    injected: Arc<Vec<InjectedHeaders>>,
-    origins: Arc<Vec<NetworkRule>>,
-) -> Result<Result<ModelStream, ModelError>, CallError> {
-    let mut rec = CallRecorder::new(&plugin, "start", Some(ctx));
-    let Prepared::Model { pre } = &plugin.prepared else {
-        let err = rec.failed("not a model adapter");
-        rec.finish(registry, 0, Some(&err));
-        return Err(err);
-    };
-    let (mut store, caps, stderr) = match plugin_store(
-        registry,
-        &plugin,
-        &CallContext::default(),
-        Arc::new(DetachedServices),
-        injected,
-        Some(origins),
-    ) {
-        Ok(parts) => parts,
-        Err(err) => {
-            let err = rec.failed(format!("{err:#}"));
-            rec.finish(registry, 0, Some(&err));
-            return Err(err);
-        }
-    };
-    rec.record.capabilities = caps;
-    let clock = store.data().clock.clone();
-    let result = within_budget(&clock, OUTER_GRACE, async {
-        let adapter = pre.instantiate_async(&mut store).await?;
-        rec.instantiated();
-        let started = adapter
-            .hearth_plugin_adapter()
-            .call_start(&mut store, request)
-            .await?;
-        Ok::<_, wasmtime::Error>((adapter, started))
-    })
-    .await;
-    match result {
-        Ok(Ok((adapter, Ok(stream)))) => {
-            let record = rec.record.clone();
-            Ok(Ok(ModelStream {
-                store,
-                adapter,
-                stream,
-                registry_audit: registry.audit.clone(),
-                plugin: plugin.clone(),
-                record,
-                started: rec.started,
-                events: 0,
-                finished: false,
-                stderr,
-            }))
-        }
-        Ok(Ok((_, Err(model_error)))) => {
-            rec.record.error = Some(model_error.message.clone());
-            rec.record.egress = store.data().gate.records();
-            let peak = store.data().limits.peak_memory;
-            rec.finish(registry, peak, None);
-            Ok(Err(model_error))
-        }
-        Ok(Err(err)) => {
-            let err = rec.classify(err, &store.data().limits, Some(&stderr));
-            let peak = store.data().limits.peak_memory;
-            rec.finish(registry, peak, Some(&err));
-            Err(err)
-        }
-        Err(_) => {
-            let err = CallError::Timeout {
-                plugin: plugin.label(),
-                ms: plugin.grants.limits.timeout_ms,
-            };
-            rec.finish(registry, 0, Some(&err));
-            Err(err)
-        }
-    }
-}
-
-impl ModelStream {
-    /// The next event; `Ok(Ok(None))` at the end. Each pull gets the plugin's full
-    /// deadline, so a long stream is fine as long as events keep coming.
-    pub async fn next(&mut self) -> Result<Result<Option<ModelEvent>, ModelError>, CallError> {
-        if self.finished {
-            return Ok(Ok(None));
-        }
-        let clock = CallClock::new(timeout_of(&self.plugin));
-        self.store.data_mut().clock = clock.clone();
-        self.store.set_epoch_deadline(ticks_for(YIELD_SLICE));
-        let stream = self.stream;
-        let adapter = &self.adapter;
-        let store = &mut self.store;
-        let result = within_budget(&clock, OUTER_GRACE, async {
-            adapter
-                .hearth_plugin_adapter()
-                .response_stream()
-                .call_next(&mut *store, stream)
-                .await
-        })
-        .await;
-        let outcome = match result {
-            Ok(Ok(Ok(Some(event)))) => {
-                self.events += 1;
-                return Ok(Ok(Some(event)));
-            }
-            Ok(Ok(Ok(None))) => Ok(Ok(None)),
-            Ok(Ok(Err(model_error))) => {
-                self.record.error = Some(model_error.message.clone());
-                Ok(Err(model_error))
-            }
-            Ok(Err(err)) => {
-                let rec = CallRecorder {
-                    plugin: &self.plugin,
-                    started_at: chrono::Utc::now(),
-                    started: self.started,
-                    instantiated: None,
-                    record: self.record.clone(),
-                };
-                Err(rec.classify(err, &self.store.data().limits, Some(&self.stderr)))
-            }
-            Err(_) => Err(CallError::Timeout {
-                plugin: self.plugin.label(),
-                ms: self.plugin.grants.limits.timeout_ms,
-            }),
-        };
-        self.finish(outcome.as_ref().err());
-        outcome
-    }
-
-    fn finish(&mut self, error: Option<&CallError>) {
-        if self.finished {
-            return;
-        }
-        self.finished = true;
-        self.record.function = format!("start+next*{}", self.events);
-        self.record.execute_us = self.started.elapsed().as_micros() as u64;
-        self.record.egress = self.store.data().gate.records();
-        self.record.memory_peak = self.store.data().limits.peak_memory;
-        if let Some(err) = error {
-            self.record.outcome = err.outcome();
-            self.record.error = Some(err.to_string());
-        }
-        self.registry_audit.record(self.record.clone());
-    }
-}
-
-impl Drop for ModelStream {
-    fn drop(&mut self) {
-        self.finish(None);
-    }
-}
-
-/// Asks a model adapter which models its provider offers; like [`start_model`], the
-/// instance may reach the provider's `origins` only.
-pub async fn list_models(
-    registry: &PluginRegistry,
-    plugin: &LoadedPlugin,
-    settings: &str,
-    injected: Arc<Vec<InjectedHeaders>>,
-    origins: Arc<Vec<NetworkRule>>,
-) -> Result<
-    Result<Vec<super::bindings::model::hearth::plugin::model_types::ModelInfo>, ModelError>,
-    CallError,
-> {
-    let rec = CallRecorder::new(plugin, "models", None);
-    let Prepared::Model { pre } = &plugin.prepared else {
-        return Err(rec.failed("not a model adapter"));
-    };
-    let (mut store, _, stderr) = plugin_store(
-        registry,
-        plugin,
-        &CallContext::default(),
-        Arc::new(DetachedServices),
-        injected,
-        Some(origins),
-    )
-    .map_err(|e| rec.failed(format!("{e:#}")))?;
-    let clock = store.data().clock.clone();
-    let result = within_budget(&clock, OUTER_GRACE, async {
-        let adapter = pre.instantiate_async(&mut store).await?;
-        adapter
-            .hearth_plugin_adapter()
-            .call_models(&mut store, settings)
-            .await
-    })
-    .await;
-    let outcome = match result {
-        Ok(Ok(list)) => Ok(list),
-        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
-        Err(_) => Err(CallError::Timeout {
-            plugin: plugin.label(),
-            ms: plugin.grants.limits.timeout_ms,
-        }),
-    };
-    let peak = store.data().limits.peak_memory;
-    rec.finish(registry, peak, outcome.as_ref().err());
-    outcome
 }

@@ -15,11 +15,13 @@ pub mod grants;
 pub mod limiter;
 pub mod loader;
 pub mod manifest;
+pub mod model_calls;
 pub mod network_rule;
 pub mod registry;
 pub mod state;
 
-pub use calls::{CallError, ModelStream, evaluate_policy, invoke_tool, start_model};
+pub use calls::{CallError, evaluate_policy, invoke_tool};
 pub use grants::{CallContext, OperatorGrant, SandboxMode};
 pub use manifest::{Manifest, PluginKind};
+pub use model_calls::{ModelStream, start_model};
 pub use registry::{LoadedPlugin, PluginOrigin, PluginRegistry, PluginSource};

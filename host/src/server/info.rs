@@ -50,7 +50,7 @@ pub async fn model_list(app: &Arc<App>, params: ModelListParams) -> HandlerResul
         crate::agent::select_model(&app.config, &provider, &fallback),
     ) && let Some(adapter) = registry.get(&selection.adapter)
     {
-        match crate::plugins::calls::list_models(
+        match crate::plugins::model_calls::list_models(
             &registry,
             &adapter,
             &selection.provider_settings.to_string(),
