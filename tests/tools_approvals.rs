@@ -402,6 +402,82 @@ fn writable_roots_open_more_directories_to_commands() {
     assert!(!other.path().join("denied.txt").exists());
 }
 
+/// A turn whose model runs `touch <file>` (asking to leave the sandbox when `escalate`)
+/// under `policy`, answering approvals with `decisions`; returns the approvals asked and
+/// the command's output.
+fn leave_sandbox_probe(
+    policy: &str,
+    file: &Path,
+    escalate: bool,
+    decisions: &[&str],
+) -> (Vec<Value>, String) {
+    let mut call =
+        json!({"type": "tool_call", "name": "shell", "arguments": {"command": ["touch", file]}});
+    if escalate {
+        call["arguments"]["sandbox_permissions"] = json!("require_escalated");
+        call["arguments"]["justification"] = json!("it must write the cache outside");
+    }
+    let top = format!("approval_policy = \"{policy}\"\nsandbox_mode = \"workspace-write\"");
+    let mut s = setup(
+        json!([[call], [{"type": "text", "text": "done"}]]),
+        &top,
+        "",
+    );
+    let (events, asked) = turn(&mut s, "touch it", decisions);
+    let out = completed_items(&events, "commandExecution")[0]["aggregatedOutput"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (asked, out)
+}
+
+#[test]
+fn the_model_can_ask_to_leave_the_sandbox_and_the_user_decides() {
+    let outside = outside_dir();
+    let file = outside.path().join("escalated.txt");
+    let (asked, _) = leave_sandbox_probe("on-request", &file, true, &["decline"]);
+    assert_eq!(asked.len(), 1);
+    assert!(!file.exists(), "declined, yet it ran");
+    let (asked, _) = leave_sandbox_probe("on-request", &file, true, &["accept"]);
+    assert_eq!(asked.len(), 1, "asked once, not again by the exec check");
+    let reason = asked[0]["params"]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("outside the sandbox")
+            && reason.contains("it must write the cache outside"),
+        "{reason}"
+    );
+    assert!(
+        file.exists(),
+        "approved to run outside the sandbox, yet it did not write"
+    );
+    // Under `never` nobody is asked and nothing leaves the sandbox.
+    let never = outside.path().join("never.txt");
+    let (asked, _) = leave_sandbox_probe("never", &never, true, &[]);
+    assert!(asked.is_empty());
+    assert!(!never.exists());
+}
+
+#[test]
+fn a_command_the_sandbox_refused_runs_outside_only_when_approved() {
+    let outside = outside_dir();
+    // `on-request`: the model is told how to ask; nothing runs outside.
+    let file = outside.path().join("refused.txt");
+    let (asked, out) = leave_sandbox_probe("on-request", &file, false, &[]);
+    assert!(asked.is_empty());
+    assert!(!file.exists());
+    assert!(out.contains("request escalated permissions"), "{out}");
+    // `on-failure`: the user is asked to run it again outside the sandbox.
+    let (asked, _) = leave_sandbox_probe("on-failure", &file, false, &["accept"]);
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0]["params"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("run it again outside the sandbox")
+    );
+    assert!(file.exists());
+}
+
 #[test]
 fn interrupt_kills_a_running_command_within_a_second() {
     let mut s = setup(

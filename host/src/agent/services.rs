@@ -4,7 +4,8 @@
 use super::events::{AgentEvent, ApprovalKind, ApprovalRequest, ClientDecision};
 use super::exec::{ExecContext, resolve_cwd, run};
 use super::policy_chain::ChainVerdict;
-use super::tools::ToolEnv;
+use super::tools::{Leave, ToolEnv};
+use crate::plugins::SandboxMode;
 use crate::plugins::action_json::action_to_json;
 use crate::plugins::bindings::types::{Action, Approval, CommandAction};
 use crate::plugins::state::{BoxFuture, CallServices, ExecCommand, ExecExit};
@@ -20,6 +21,9 @@ pub struct TurnServices {
     approved: Arc<Mutex<HashSet<String>>>,
     /// Progress chunks, forwarded in order by one task.
     progress: tokio::sync::mpsc::UnboundedSender<String>,
+    /// The model asked for this call's commands to run outside the sandbox, with this
+    /// justification.
+    escalation: Option<String>,
 }
 
 /// Joins argv into one display string, quoting where a shell would need it.
@@ -50,8 +54,14 @@ fn session_key(action: &Action) -> String {
 }
 
 impl TurnServices {
-    /// Services for call `call_id`; `streams_output` sends progress as command output.
-    pub fn new(env: ToolEnv, call_id: String, streams_output: bool) -> Self {
+    /// Services for call `call_id`; `streams_output` sends progress as command output;
+    /// `escalation` is the justification when the model asked to leave the sandbox.
+    pub fn new(
+        env: ToolEnv,
+        call_id: String,
+        streams_output: bool,
+        escalation: Option<String>,
+    ) -> Self {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
         let sink = env.sink.clone();
         let item_id = call_id.clone();
@@ -71,20 +81,37 @@ impl TurnServices {
             call_id,
             approved: Arc::default(),
             progress: tx,
+            escalation,
         }
     }
 
-    async fn approve_action(&self, action: Action) -> Approval {
+    /// Whether this call's commands would run outside the sandbox because the model asked.
+    fn leave(&self) -> Leave {
+        if self.escalation.is_some() && self.env.call.sandbox != SandboxMode::DangerFullAccess {
+            Leave::Requested
+        } else {
+            Leave::No
+        }
+    }
+
+    async fn approve_action(&self, action: Action, leave: Leave) -> Approval {
         let env = &self.env;
-        let decision = env.judge(&action).await;
+        let decision = env.judge_leaving_sandbox(&action, leave).await;
         let reason = match decision.verdict {
             ChainVerdict::Allow => return Approval::Approved,
             ChainVerdict::Deny(reason) => {
                 return Approval::Denied(format!("{reason} (rule {})", decision.rule));
             }
-            ChainVerdict::Ask(reason) => reason,
+            ChainVerdict::Ask(reason) => match (&self.escalation, leave) {
+                (Some(why), Leave::Requested) if !why.is_empty() => format!("{reason}: {why}"),
+                _ => reason,
+            },
         };
-        let key = session_key(&action);
+        // Approving a command in the sandbox does not approve it outside.
+        let key = match leave {
+            Leave::No => session_key(&action),
+            _ => format!("unsandboxed:{}", session_key(&action)),
+        };
         if self
             .approved
             .lock()
@@ -164,43 +191,105 @@ impl CallServices for TurnServices {
 
     fn approve(&self, action: Action) -> BoxFuture<Approval> {
         let this = self.clone();
-        Box::pin(async move { this.approve_action(action).await })
+        Box::pin(async move {
+            let leave = match action {
+                Action::Exec(_) => this.leave(),
+                _ => Leave::No,
+            };
+            this.approve_action(action, leave).await
+        })
     }
 
     fn exec(&self, command: ExecCommand) -> BoxFuture<Result<ExecExit, String>> {
         let services = self.clone();
-        let env = self.env.clone();
-        let call_id = self.call_id.clone();
-        Box::pin(async move {
-            let Some(workspace) = env.call.workspace.clone() else {
-                return Err("no workspace to run commands in".into());
-            };
-            if command.argv.is_empty() {
-                return Err("empty command".into());
+        Box::pin(async move { services.run_command(command).await })
+    }
+}
+
+/// Output that suggests the sandbox, not the command, failed.
+fn looks_refused_by_sandbox(exit: &ExecExit) -> bool {
+    exit.exit_code != Some(0)
+        && !exit.timed_out
+        && [
+            "Permission denied",
+            "Read-only file system",
+            "Operation not permitted",
+        ]
+        .iter()
+        .any(|sign| exit.output.contains(sign))
+}
+
+impl TurnServices {
+    /// Runs a command a tool asked for: judged again by the policies, in the OS sandbox
+    /// (or outside it when the model asked and the policies, or the user, agreed). When
+    /// the sandbox seems to have refused it, the policies decide whether to run it again
+    /// outside (`on-failure` asks the user; the others tell the model why not).
+    async fn run_command(&self, command: ExecCommand) -> Result<ExecExit, String> {
+        let env = &self.env;
+        let Some(workspace) = env.call.workspace.clone() else {
+            return Err("no workspace to run commands in".into());
+        };
+        if command.argv.is_empty() {
+            return Err("empty command".into());
+        }
+        // The policies judge every command again, whatever the tool asked before.
+        let action = Action::Exec(CommandAction {
+            argv: command.argv.clone(),
+            cwd: command.cwd.clone(),
+            justification: None,
+        });
+        let leave = self.leave();
+        if let Approval::Denied(reason) = self.approve_action(action.clone(), leave).await {
+            return Err(format!("not run: {reason}"));
+        }
+        let sandbox = match leave {
+            Leave::No => env.call.sandbox,
+            _ => SandboxMode::DangerFullAccess,
+        };
+        let exit = self.spawn(&workspace, sandbox, command.clone()).await?;
+        if sandbox == SandboxMode::DangerFullAccess || !looks_refused_by_sandbox(&exit) {
+            return Ok(exit);
+        }
+        match self.approve_action(action, Leave::SandboxRefused).await {
+            Approval::Approved => {
+                let _ = self.progress.send(
+                    "\n[hearth: the sandbox refused the command; running it again outside the sandbox, as approved]\n"
+                        .into(),
+                );
+                self.spawn(&workspace, SandboxMode::DangerFullAccess, command)
+                    .await
             }
-            // The policies judge every command again, whatever the tool asked before.
-            let action = Action::Exec(CommandAction {
-                argv: command.argv.clone(),
-                cwd: command.cwd.clone(),
-                justification: None,
-            });
-            if let Approval::Denied(reason) = services.approve_action(action).await {
-                return Err(format!("not run: {reason}"));
+            Approval::Denied(reason) => {
+                let mut exit = exit;
+                exit.output.push_str(&format!(
+                    "\n[hearth: not run outside the sandbox: {reason}]"
+                ));
+                Ok(exit)
             }
-            let sink: Arc<dyn super::TurnSink> = env.sink.clone();
-            run(
-                ExecContext {
-                    workspace: &workspace,
-                    sandbox: env.call.sandbox,
-                    network: env.call.command_network,
-                    writable_roots: &env.call.command_writable_roots,
-                    item_id: &call_id,
-                    sink: &sink,
-                    cancel: &env.cancel,
-                },
-                command,
-            )
-            .await
-        })
+        }
+    }
+
+    /// Runs one process to completion in `sandbox`, streaming to this call's item.
+    async fn spawn(
+        &self,
+        workspace: &std::path::Path,
+        sandbox: SandboxMode,
+        command: ExecCommand,
+    ) -> Result<ExecExit, String> {
+        let env = &self.env;
+        let sink: Arc<dyn super::TurnSink> = env.sink.clone();
+        run(
+            ExecContext {
+                workspace,
+                sandbox,
+                network: env.call.command_network,
+                writable_roots: &env.call.command_writable_roots,
+                item_id: &self.call_id,
+                sink: &sink,
+                cancel: &env.cancel,
+            },
+            command,
+        )
+        .await
     }
 }

@@ -20,6 +20,17 @@ use tokio_util::sync::CancellationToken;
 /// Id of the first-party plan tool plugin, whose calls update the turn's plan.
 const PLAN_PLUGIN: &str = "hearth.plan";
 
+/// Whether an action would leave the OS sandbox, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leave {
+    /// It runs sandboxed.
+    No,
+    /// The model asked for it to run outside (`sandbox_permissions: "require_escalated"`).
+    Requested,
+    /// It ran sandboxed and the sandbox refused it.
+    SandboxRefused,
+}
+
 /// What a tool call needs from its turn.
 #[derive(Clone)]
 pub struct ToolEnv {
@@ -46,11 +57,17 @@ pub struct ToolEnv {
 impl ToolEnv {
     /// Runs the policy chain on an action in this turn's context.
     pub async fn judge(&self, action: &Action) -> ChainDecision {
+        self.judge_leaving_sandbox(action, Leave::No).await
+    }
+
+    /// Runs the policy chain on an action that would run outside the sandbox: because the
+    /// model asked to, or because the sandbox refused it.
+    pub async fn judge_leaving_sandbox(&self, action: &Action, leave: Leave) -> ChainDecision {
         let input = PolicyInput {
             approval_policy: &self.approval_policy,
             call: &self.call,
-            sandbox_denied: false,
-            escalated: false,
+            sandbox_denied: leave == Leave::SandboxRefused,
+            escalated: leave == Leave::Requested,
         };
         decide(
             &self.registry,
@@ -175,10 +192,19 @@ async fn invoke(
         })
         .to_string(),
     };
+    // Codex's convention: a command the model wants outside the sandbox says so.
+    let arguments: Value = serde_json::from_str(&call.arguments).unwrap_or_default();
+    let escalation = (arguments["sandbox_permissions"] == "require_escalated").then(|| {
+        arguments["justification"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    });
     let services = Arc::new(TurnServices::new(
         env.clone(),
         call.call_id.clone(),
         render_kind == Render::CommandExecution,
+        escalation,
     ));
     tokio::select! {
         result = invoke_tool(&env.registry, plugin, &tool_call, &env.call, services) => match result {

@@ -17,8 +17,9 @@ pub enum SandboxPermissions {
     /// Run in the thread's sandbox (`use_default`, the default).
     #[default]
     UseDefault,
-    /// Run outside the sandbox (`require_escalated`). Not supported yet: such calls run
-    /// like [`UseDefault`](SandboxPermissions::UseDefault) ones.
+    /// Run outside the sandbox (`require_escalated`): the host reads this from the call's
+    /// arguments, asks the policies (and the user) and, when approved, runs the command
+    /// unconfined.
     RequireEscalated,
 }
 

@@ -86,9 +86,10 @@ impl Host for SdkHost {
 
 /// One `shell` call against `host`.
 ///
-/// `sandbox_permissions = "require_escalated"` is accepted but not acted on yet: the
-/// command asks for approval and runs in the sandbox like any other. (The policies'
-/// `escalated` context flag is set by the host, which sees the call's arguments.)
+/// `sandbox_permissions = "require_escalated"` is acted on by the host, which sees the
+/// call's arguments: it judges the command as escalated (the user is asked, with the
+/// justification, under the asking policies) and, when approved, runs it outside the
+/// OS sandbox.
 pub fn run_shell(host: &dyn Host, args: Value, ctx: &CallContext) -> Result<ToolOutput, ToolError> {
     let args = ShellArgs::parse(&args)?;
     let dir = workdir::resolve(&ctx.cwd, args.workdir.as_deref())?;
