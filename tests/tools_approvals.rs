@@ -231,6 +231,76 @@ argv_prefix = ["git", "push"]
     );
 }
 
+/// Runs a turn answering each tool-call elicitation with the next of `answers`; returns
+/// the events and the elicitations.
+fn turn_with_elicitations(s: &mut Setup, answers: &[Value]) -> (Vec<Value>, Vec<Value>) {
+    s.server.request(
+        "turn/start",
+        json!({"threadId": s.thread, "input": text("list it")}),
+    );
+    let mut answers = answers.iter();
+    let (mut events, mut asked) = (Vec::new(), Vec::new());
+    loop {
+        let m = s.server.next();
+        if m.get("id").is_some() && m.get("method").is_some() {
+            assert_eq!(m["method"], "mcpServer/elicitation/request", "{m}");
+            let answer = answers.next().unwrap_or_else(|| panic!("unexpected: {m}"));
+            s.server.send(&json!({"id": m["id"], "result": answer}));
+            asked.push(m);
+            continue;
+        }
+        let done = m["method"] == "turn/completed";
+        events.push(m);
+        if done {
+            return (events, asked);
+        }
+    }
+}
+
+#[test]
+fn a_policy_can_ask_about_a_whole_tool_call() {
+    let rules = r#"
+[[plugins."hearth.rules".settings.rules]]
+id = "look-first"
+decision = "ask"
+justification = "listing directories needs a look"
+tools = ["list_dir"]
+"#;
+    let top = format!("{UNTRUSTED}\noperator_policies = [\"hearth.rules\"]");
+    let list = json!({"type": "tool_call", "name": "list_dir", "arguments": {"dir_path": "."}});
+    let mut s = setup(
+        json!([[list.clone()], [{"type": "text", "text": "ok"}], [list.clone()], [{"type": "text", "text": "ok"}], [list], [{"type": "text", "text": "ok"}]]),
+        &top,
+        rules,
+    );
+    std::fs::write(s.ws.path().join("visible.txt"), "x").unwrap();
+    let accept = json!({"action": "accept", "content": null, "_meta": {"persist": "session"}});
+    let (events, asked) = turn_with_elicitations(&mut s, &[accept]);
+    assert_eq!(asked.len(), 1);
+    let params = &asked[0]["params"];
+    assert_eq!(params["serverName"], "hearth.files");
+    assert_eq!(params["mode"], "form");
+    assert_eq!(params["_meta"]["codex_approval_kind"], "mcp_tool_call");
+    let message = params["message"].as_str().unwrap();
+    assert!(
+        message.contains("list_dir") && message.contains("listing directories needs a look"),
+        "{message}"
+    );
+    let item = completed_items(&events, "mcpToolCall")[0].clone();
+    assert_eq!(item["status"], "completed", "{item}");
+    assert!(item.to_string().contains("visible.txt"));
+    // An operator's ask is asked every time, even after "for the session".
+    let (events, asked) = turn_with_elicitations(&mut s, &[json!({"action": "decline"})]);
+    assert_eq!(asked.len(), 1);
+    let item = completed_items(&events, "mcpToolCall")[0].clone();
+    assert_ne!(item["status"], "completed", "{item}");
+    assert!(item.to_string().contains("declined"), "{item}");
+    assert!(!item.to_string().contains("visible.txt"));
+    // Cancel ends the turn.
+    let (events, _) = turn_with_elicitations(&mut s, &[json!({"action": "cancel"})]);
+    assert_eq!(turn_status(&events), "interrupted");
+}
+
 /// A directory outside the workspace and outside the temp dirs that workspace-write may
 /// write (`/tmp`, `$TMPDIR`), wherever the checkout lives.
 fn outside_dir() -> tempfile::TempDir {

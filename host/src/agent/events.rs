@@ -86,6 +86,15 @@ pub enum AgentEvent {
 /// What an approval request asks the user about.
 #[derive(Debug, Clone)]
 pub enum ApprovalKind {
+    /// A call of a plugin's tool, as a whole.
+    ToolCall {
+        /// The plugin.
+        plugin: String,
+        /// The tool.
+        tool: String,
+        /// Its arguments (JSON text).
+        arguments: String,
+    },
     /// Running a command.
     Exec {
         /// The command as one display string.

@@ -147,6 +147,11 @@ impl TurnServices {
                     cwd,
                 }
             }
+            Action::ToolCall(t) => ApprovalKind::ToolCall {
+                plugin: t.plugin.clone(),
+                tool: t.tool.clone(),
+                arguments: t.arguments.clone(),
+            },
             _ => ApprovalKind::FileChange,
         };
         let request = ApprovalRequest {

@@ -2,7 +2,7 @@
 //! runs in a fresh instance, and the call becomes a thread item (started, completed) plus
 //! the output that goes back to the model.
 
-use super::events::{AgentEvent, TurnSink};
+use super::events::{AgentEvent, ApprovalKind, ApprovalRequest, ClientDecision, TurnSink};
 use super::history::function_call_output;
 use super::policy_chain::{ChainDecision, ChainVerdict, PolicyInput, decide};
 use super::render::{self, Ending};
@@ -84,6 +84,54 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
+/// Asks the user about a whole tool call a policy wants approved (as Codex asks before an
+/// MCP tool call). `acceptForSession` covers the tool for the rest of the thread, unless
+/// an operator policy asked.
+async fn approve_tool_call(
+    env: &ToolEnv,
+    action: &Action,
+    call: &FunctionCall,
+    reason: String,
+    by_operator: bool,
+) -> Result<(), String> {
+    let Action::ToolCall(tool) = action else {
+        return Err("not a tool call".into());
+    };
+    let key = format!("tool:{}:{}", tool.plugin, tool.tool);
+    let remembered = || {
+        env.session_approvals
+            .lock()
+            .map(|s| s.contains(&key))
+            .unwrap_or(false)
+    };
+    if !by_operator && remembered() {
+        return Ok(());
+    }
+    let request = ApprovalRequest {
+        item_id: call.call_id.clone(),
+        reason,
+        kind: ApprovalKind::ToolCall {
+            plugin: tool.plugin.clone(),
+            tool: tool.tool.clone(),
+            arguments: tool.arguments.clone(),
+        },
+    };
+    match env.sink.request_approval(request).await {
+        ClientDecision::Accept => Ok(()),
+        ClientDecision::AcceptForSession => {
+            if !by_operator && let Ok(mut s) = env.session_approvals.lock() {
+                s.insert(key);
+            }
+            Ok(())
+        }
+        ClientDecision::Decline => Err("the user declined this tool call".into()),
+        ClientDecision::Cancel => {
+            env.cancel.cancel();
+            Err("the user cancelled the turn".into())
+        }
+    }
+}
+
 /// Runs one function call to completion (or cancellation) and returns the history items
 /// it contributes: the call and its output.
 pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
@@ -128,13 +176,13 @@ pub async fn run_call(env: &ToolEnv, call: &FunctionCall) -> Vec<Value> {
                     Kind::Declined,
                     None,
                 ),
-                ChainVerdict::Ask(reason) => (
-                    format!(
-                        "approval required ({reason}); hearth asks for approval on the concrete action (command, file change), not on whole tool calls"
-                    ),
-                    Kind::Declined,
-                    None,
-                ),
+                ChainVerdict::Ask(reason) => {
+                    match approve_tool_call(env, &action, call, reason, decision.by_operator).await
+                    {
+                        Ok(()) => invoke(env, plugin, call, render_kind).await,
+                        Err(why) => (why, Kind::Declined, None),
+                    }
+                }
                 ChainVerdict::Allow => invoke(env, plugin, call, render_kind).await,
             }
         }

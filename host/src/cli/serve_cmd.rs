@@ -330,9 +330,16 @@ async fn ask_on_tty(request: &Value, no_approve: bool) -> &'static str {
                 params["cwd"].as_str().unwrap_or("?")
             )
         }
+        Some("mcpServer/elicitation/request") => format!(
+            "call a tool of {}",
+            params["serverName"].as_str().unwrap_or("a plugin")
+        ),
         _ => "change files".to_string(),
     };
-    let reason = params["reason"].as_str().unwrap_or_default();
+    let reason = params["reason"]
+        .as_str()
+        .or(params["message"].as_str())
+        .unwrap_or_default();
     if no_approve || !std::io::stdin().is_terminal() {
         eprintln!(
             "approval needed to {what} ({reason}): declined (not interactive or --no-approve)"
@@ -419,8 +426,21 @@ pub async fn exec(ctx: &Context, args: ExecArgs) -> Result<i32> {
         if message.get("id").is_some() && message.get("method").is_some() {
             out.line_break();
             let decision = ask_on_tty(&message, args.no_approve).await;
+            let result = if message["method"] == "mcpServer/elicitation/request" {
+                // Tool-call approvals are answered as elicitations.
+                match decision {
+                    "accept" => json!({"action": "accept"}),
+                    "acceptForSession" => {
+                        json!({"action": "accept", "_meta": {"persist": "session"}})
+                    }
+                    "cancel" => json!({"action": "cancel"}),
+                    _ => json!({"action": "decline"}),
+                }
+            } else {
+                json!({"decision": decision})
+            };
             client
-                .send(json!({"id": message["id"], "result": {"decision": decision}}))
+                .send(json!({"id": message["id"], "result": result}))
                 .await?;
             continue;
         }

@@ -19,6 +19,9 @@ pub enum ServerRequest {
     /// Ask before changing files.
     #[serde(rename = "item/fileChange/requestApproval")]
     FileChangeApproval(FileChangeRequestApprovalParams),
+    /// Ask before a tool call (as Codex asks before an MCP tool call).
+    #[serde(rename = "mcpServer/elicitation/request")]
+    ToolCallApproval(ToolCallApprovalParams),
 }
 
 impl ServerRequest {
@@ -27,6 +30,7 @@ impl ServerRequest {
         match self {
             Self::CommandExecutionApproval(_) => "item/commandExecution/requestApproval",
             Self::FileChangeApproval(_) => "item/fileChange/requestApproval",
+            Self::ToolCallApproval(_) => "mcpServer/elicitation/request",
         }
     }
 
@@ -35,6 +39,7 @@ impl ServerRequest {
         let value = match self {
             Self::CommandExecutionApproval(p) => serde_json::to_value(p),
             Self::FileChangeApproval(p) => serde_json::to_value(p),
+            Self::ToolCallApproval(p) => serde_json::to_value(p),
         };
         // Serialising these plain data types cannot fail.
         value.unwrap_or(serde_json::Value::Null)
@@ -45,8 +50,34 @@ impl ServerRequest {
         match self {
             Self::CommandExecutionApproval(p) => &p.thread_id,
             Self::FileChangeApproval(p) => &p.thread_id,
+            Self::ToolCallApproval(p) => &p.thread_id,
         }
     }
+}
+
+/// Params of `mcpServer/elicitation/request` when it asks to approve a tool call: a form
+/// with no fields, marked in `_meta` as Codex marks MCP tool-call approvals
+/// (`codex_approval_kind: "mcp_tool_call"`, `persist: "session"` offered). The client
+/// answers `{"action": "accept" | "decline" | "cancel"}`, optionally with
+/// `_meta.persist = "session"` to approve the tool for the rest of the thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToolCallApprovalParams {
+    /// The thread.
+    pub thread_id: String,
+    /// The turn.
+    pub turn_id: Option<String>,
+    /// The plugin that provides the tool (shown as the MCP server).
+    pub server_name: String,
+    /// Always `form`.
+    pub mode: String,
+    /// What the user is asked.
+    pub message: String,
+    /// The (empty) form.
+    pub requested_schema: serde_json::Value,
+    /// Codex's approval markers.
+    #[serde(rename = "_meta")]
+    pub meta: serde_json::Value,
 }
 
 /// Params of `item/commandExecution/requestApproval`. Optional fields are omitted when

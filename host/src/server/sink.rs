@@ -8,7 +8,7 @@ use crate::agent::events::{ApprovalKind, ApprovalRequest, ClientDecision};
 use crate::agent::{AgentEvent, TurnSink};
 use crate::plugins::state::BoxFuture;
 use crate::protocol::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::sync::Arc;
 
 fn now_ms() -> i64 {
@@ -217,7 +217,25 @@ impl ThreadSink {
             request.item_id.clone(),
             now_ms(),
         );
+        let is_tool_call = matches!(request.kind, ApprovalKind::ToolCall { .. });
         let server_request = match request.kind {
+            ApprovalKind::ToolCall {
+                plugin,
+                tool,
+                arguments,
+            } => ServerRequest::ToolCallApproval(ToolCallApprovalParams {
+                thread_id: base.0,
+                turn_id: Some(base.1),
+                message: format!(
+                    "Allow the tool `{tool}` of {plugin} to run with {}? ({})",
+                    shorten(&arguments, 400),
+                    request.reason
+                ),
+                server_name: plugin,
+                mode: "form".into(),
+                requested_schema: json!({"type": "object", "properties": {}}),
+                meta: json!({"codex_approval_kind": "mcp_tool_call", "persist": ["session"]}),
+            }),
             ApprovalKind::Exec { command, cwd } => {
                 ServerRequest::CommandExecutionApproval(CommandExecutionRequestApprovalParams {
                     thread_id: base.0,
@@ -259,7 +277,13 @@ impl ThreadSink {
                 let answer = pending.await;
                 (
                     answer
-                        .map(|v| parse_decision(&v))
+                        .map(|v| {
+                            if is_tool_call {
+                                parse_elicitation(&v)
+                            } else {
+                                parse_decision(&v)
+                            }
+                        })
                         .unwrap_or(ClientDecision::Decline),
                     Some(id),
                 )
@@ -299,6 +323,27 @@ fn plan_steps(plan: Value) -> Vec<TurnPlanStep> {
             serde_json::from_value(step).ok()
         })
         .collect()
+}
+
+/// Reads a client's answer to a tool-call elicitation (`{"action": ...}`, with
+/// `_meta.persist = "session"` for the rest of the thread); anything unknown declines.
+fn parse_elicitation(value: &Value) -> ClientDecision {
+    let persist = &value["_meta"]["persist"];
+    let for_session = persist == "session" || persist == "always";
+    match value["action"].as_str() {
+        Some("accept") if for_session => ClientDecision::AcceptForSession,
+        Some("accept") => ClientDecision::Accept,
+        Some("cancel") => ClientDecision::Cancel,
+        _ => ClientDecision::Decline,
+    }
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 /// Reads a client's approval answer (`{"decision": ...}`); anything unknown declines.
