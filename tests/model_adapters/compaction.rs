@@ -1,9 +1,10 @@
 //! Context compaction against a real provider: `thread/compact/start` runs a turn with one
 //! `contextCompaction` item, after which the model sees the recent user messages and the
 //! summary instead of the old history (also after a restart, and until the compaction is
-//! reverted); an interrupted compaction
-//! changes nothing and cannot be steered; with `model_auto_compact_token_limit`, a turn
-//! whose context has grown past the limit compacts before its next request.
+//! reverted); a summary request too long for the model leaves out the oldest items; an
+//! interrupted compaction changes nothing and cannot be steered; with
+//! `model_auto_compact_token_limit`, a turn whose context has grown past the limit
+//! compacts before its next request.
 
 use super::support::mock_model::{MockModel, Reply};
 use super::support::wire::responses;
@@ -262,5 +263,37 @@ fn a_turn_compacts_when_its_context_passes_the_limit() {
     assert_eq!(sent[0], "user: what does a.txt say?");
     assert!(sent[1].ends_with("Read a.txt: it says alpha."));
     assert_eq!(posts[2].json()["input"].as_array().unwrap().len(), 2);
+    s.shutdown();
+}
+
+#[test]
+fn a_summary_request_too_long_for_the_model_leaves_out_the_oldest_items() {
+    let mock = MockModel::start();
+    mock.push(text_reply("msg_1", "first done", 100));
+    mock.push(text_reply("msg_2", "second done", 100));
+    mock.push(text_reply("msg_3", "third done", 100));
+    mock.push(Reply::status(
+        400,
+        "This model's maximum context length is 64 tokens. Please reduce the length of the messages.",
+    ));
+    mock.push(text_reply("msg_sum", SUMMARY, 100));
+    let home = mock_home(&mock, "responses", "gpt-5", "");
+    let ws = workspace();
+    let mut s = spawn(home.path());
+    let thread = start_thread(&mut s, ws.path(), json!({}));
+    for task in ["first task", "second task", "third task"] {
+        run_turn(&mut s, &thread, task);
+    }
+    s.request("thread/compact/start", json!({"threadId": thread}));
+    let events = s.collect_until("turn/completed");
+    assert_eq!(final_turn(&events)["status"], "completed", "{events:#?}");
+    assert_eq!(completed(&events, "contextCompaction").len(), 1);
+    let posts = mock.posts();
+    let (refused, accepted) = (messages(&posts[3].json()), messages(&posts[4].json()));
+    assert_eq!(refused.len(), 7, "{refused:#?}");
+    // A third of the six history items left out; the prompt is still last.
+    assert_eq!(accepted.len(), 5, "{accepted:#?}");
+    assert_eq!(accepted[0], "user: second task");
+    assert!(accepted[4].contains("handoff summary"));
     s.shutdown();
 }

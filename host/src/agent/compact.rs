@@ -70,18 +70,40 @@ impl TurnSink for SummarySink<'_> {
     }
 }
 
-/// Asks the model for the summary of `history` (no tools offered).
+/// Asks the model for the summary of `history` (no tools offered). When the provider
+/// refuses the request as too long for the model, the oldest third of the history is left
+/// out of the summary request and it is tried again (at most [`MAX_TRIMS`] times).
 async fn summarize(
     model: &ModelCall,
     history: &[Value],
     prompt: &str,
     sink: &dyn TurnSink,
 ) -> Result<String, TurnEnd> {
-    let mut input = history.to_vec();
-    input.push(user_text(prompt));
-    let output = model
-        .respond(INSTRUCTIONS, &mut input, "[]", &SummarySink { inner: sink })
-        .await?;
+    let mut start = 0;
+    let mut trims = 0;
+    let output = loop {
+        let mut input = history[start..].to_vec();
+        input.push(user_text(prompt));
+        match model
+            .respond(INSTRUCTIONS, &mut input, "[]", &SummarySink { inner: sink })
+            .await
+        {
+            Ok(output) => break output,
+            Err(TurnEnd::Failed(message)) if trims < MAX_TRIMS && too_long(&message) => {
+                let next = trim_start(history, start);
+                if next == start {
+                    return Err(TurnEnd::Failed(message));
+                }
+                tracing::warn!(
+                    dropped = next,
+                    "the summary request was too long for the model; leaving out the oldest items"
+                );
+                start = next;
+                trims += 1;
+            }
+            Err(end) => return Err(end),
+        }
+    };
     let summary = output
         .items
         .iter()
@@ -96,6 +118,39 @@ async fn summarize(
         ));
     }
     Ok(summary.to_string())
+}
+
+/// How many times a too-long summary request is cut down.
+const MAX_TRIMS: usize = 3;
+
+/// Whether a provider's error says the input does not fit the model's context.
+fn too_long(message: &str) -> bool {
+    let message = message.to_ascii_lowercase();
+    [
+        "context length",
+        "context_length",
+        "context window",
+        "maximum context",
+        "too long",
+        "too many tokens",
+        "reduce the length",
+    ]
+    .iter()
+    .any(|sign| message.contains(sign))
+}
+
+/// Where the summary request starts after leaving out another third of what is left of
+/// `history` from `start`; it never starts on the output of a call it left out.
+fn trim_start(history: &[Value], start: usize) -> usize {
+    let left = history.len() - start;
+    let mut next = start + left.div_ceil(3);
+    while next < history.len()
+        && history[next].get("type").and_then(Value::as_str) == Some("function_call_output")
+    {
+        next += 1;
+    }
+    // Keep at least the last item, so there is something to summarize.
+    next.min(history.len().saturating_sub(1)).max(start)
 }
 
 fn is_user_message(item: &Value) -> bool {
@@ -209,6 +264,27 @@ mod tests {
         assert_eq!(texts[1], "second request");
         assert!(texts[2].starts_with(SUMMARY_PREFIX) && texts[2].ends_with("the summary"));
         assert!(new.iter().all(is_user_message));
+    }
+
+    #[test]
+    fn trimming_leaves_out_the_oldest_third_without_orphaned_outputs() {
+        let history = vec![
+            user_text("1"),
+            json!({"type": "function_call", "call_id": "c", "name": "shell", "arguments": "{}"}),
+            json!({"type": "function_call_output", "call_id": "c", "output": "ok"}),
+            assistant("a"),
+            user_text("2"),
+            assistant("b"),
+        ];
+        // A third of 6 is 2: item 2 is the output of a call left out, so skip it too.
+        assert_eq!(trim_start(&history, 0), 3);
+        assert_eq!(trim_start(&history, 3), 4);
+        assert_eq!(trim_start(&history, 5), 5);
+        assert!(too_long(
+            "This model's maximum context length is 8192 tokens"
+        ));
+        assert!(too_long("Input is too long for requested model"));
+        assert!(!too_long("invalid api key"));
     }
 
     #[test]
