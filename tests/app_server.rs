@@ -361,3 +361,50 @@ fn a_killed_server_loses_no_completed_item() {
         "second answer, after 1 earlier response"
     );
 }
+
+#[test]
+fn clients_cannot_choose_a_sandbox_or_approval_policy_the_operator_did_not_allow() {
+    let home = tempfile::tempdir().unwrap();
+    support::client::scripted_home_with(
+        home.path(),
+        &json!({"responses": [[{"type": "text", "text": "fine"}]]}),
+        "sandbox_mode = \"workspace-write\"\nallowed_sandbox_modes = [\"read-only\", \"workspace-write\"]\nallowed_approval_policies = [\"untrusted\", \"on-request\"]",
+        "",
+    );
+    let ws = workspace();
+    let mut s = AppServer::spawn(home.path(), &[]);
+    s.initialize(json!({}));
+    let unconfined = s.request_raw(
+        "thread/start",
+        json!({"cwd": ws.path(), "sandbox": "danger-full-access"}),
+    );
+    let message = unconfined["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("danger-full-access is not allowed")
+            && message.contains("read-only, workspace-write"),
+        "{unconfined}"
+    );
+    let never = s.request_raw(
+        "thread/start",
+        json!({"cwd": ws.path(), "approvalPolicy": "never"}),
+    );
+    assert!(
+        never["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("approval policy never is not allowed"),
+        "{never}"
+    );
+    let thread = start_thread(&mut s, ws.path());
+    let escape = s.request_raw(
+        "turn/start",
+        json!({"threadId": thread, "input": text("hi"), "sandboxPolicy": {"type": "dangerFullAccess"}}),
+    );
+    assert!(escape.get("error").is_some(), "{escape}");
+    // The thread keeps its allowed settings and works.
+    let events = run_turn(&mut s, &thread, "hi");
+    let done = events.last().unwrap();
+    assert_eq!(done["params"]["turn"]["status"], "completed");
+    let read = s.request("thread/read", json!({"threadId": thread}));
+    assert_eq!(read["thread"]["id"], thread.as_str());
+}

@@ -73,6 +73,10 @@ pub struct Config {
     pub sandbox_mode: Option<SandboxMode>,
     /// Settings of the `workspace-write` sandbox mode.
     pub sandbox_workspace_write: SandboxWorkspaceWrite,
+    /// The only sandbox modes threads may use (as Codex's requirements); none = any.
+    pub allowed_sandbox_modes: Option<Vec<SandboxMode>>,
+    /// The only approval policies threads may use; none = any.
+    pub allowed_approval_policies: Option<Vec<String>>,
     /// Operator grants and limits per plugin id.
     pub plugins: HashMap<String, OperatorGrant>,
     /// Operator policy plugins, evaluated in order before the thread's approval policy.
@@ -140,6 +144,30 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| crate::agent::compact::DEFAULT_COMPACT_PROMPT.into()),
         }
+    }
+
+    /// Refuses a thread's sandbox mode or approval policy that the operator did not allow
+    /// (`allowed_sandbox_modes`, `allowed_approval_policies`): no client can choose them.
+    pub fn check_allowed(&self, sandbox: SandboxMode, approval_policy: &str) -> Result<(), String> {
+        if let Some(allowed) = &self.allowed_sandbox_modes
+            && !allowed.contains(&sandbox)
+        {
+            let names: Vec<&str> = allowed.iter().map(|m| m.as_str()).collect();
+            return Err(format!(
+                "sandbox mode {} is not allowed here (the operator allows: {})",
+                sandbox.as_str(),
+                names.join(", ")
+            ));
+        }
+        if let Some(allowed) = &self.allowed_approval_policies
+            && !allowed.iter().any(|p| p == approval_policy)
+        {
+            return Err(format!(
+                "approval policy {approval_policy} is not allowed here (the operator allows: {})",
+                allowed.join(", ")
+            ));
+        }
+        Ok(())
     }
 
     /// The sandbox mode, defaulting to `read-only`.

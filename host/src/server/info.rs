@@ -122,6 +122,18 @@ pub async fn config_read(app: &Arc<App>, _params: ConfigReadParams) -> HandlerRe
     if let Some(prompt) = &c.compact_prompt {
         extra.insert("compact_prompt".into(), prompt.clone().into());
     }
+    if let Some(modes) = &c.allowed_sandbox_modes {
+        extra.insert(
+            "allowed_sandbox_modes".into(),
+            serde_json::to_value(modes).unwrap_or_default(),
+        );
+    }
+    if let Some(policies) = &c.allowed_approval_policies {
+        extra.insert(
+            "allowed_approval_policies".into(),
+            serde_json::to_value(policies).unwrap_or_default(),
+        );
+    }
     extra.insert(
         "sandbox_workspace_write".into(),
         serde_json::to_value(&c.sandbox_workspace_write).unwrap_or_default(),

@@ -148,7 +148,9 @@ fn apply(
         settings.sandbox = wire_sandbox_mode(s);
         settings.network_access = network_default(config, settings.sandbox);
     }
-    Ok(())
+    config
+        .check_allowed(settings.sandbox, &settings.approval_policy)
+        .map_err(RpcError::invalid_request)
 }
 
 /// Whether commands of a thread in `mode` may use the network, unless a client says:
@@ -309,8 +311,11 @@ pub async fn resume(app: &Arc<App>, conn: &Conn, params: ThreadResumeParams) -> 
         || overrides.sandbox.is_some();
     let settings = {
         let mut inner = live.lock();
-        apply(&app.config, &mut inner.settings, &overrides)?;
-        inner.settings.clone()
+        // Applied to a copy: overrides that are refused change nothing.
+        let mut settings = inner.settings.clone();
+        apply(&app.config, &mut settings, &overrides)?;
+        inner.settings = settings.clone();
+        settings
     };
     if changed {
         persist(

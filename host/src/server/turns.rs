@@ -73,6 +73,9 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
         if let Some(cwd) = &params.cwd {
             settings.cwd = super::threads::resolve_cwd(Some(cwd))?;
         }
+        app.config
+            .check_allowed(settings.sandbox, &settings.approval_policy)
+            .map_err(RpcError::invalid_request)?;
         let changed = StoredSettings::from(&settings) != StoredSettings::from(&inner.settings);
         inner.settings = settings.clone();
         (settings, model_history(&inner), changed)
