@@ -401,6 +401,29 @@ fn clients_cannot_choose_a_sandbox_or_approval_policy_the_operator_did_not_allow
         json!({"threadId": thread, "input": text("hi"), "sandboxPolicy": {"type": "dangerFullAccess"}}),
     );
     assert!(escape.get("error").is_some(), "{escape}");
+    // Nor can a turn widen the allowed sandbox: more writable directories, or network.
+    for (policy, refusal) in [
+        (
+            json!({"type": "workspaceWrite", "writableRoots": ["/"]}),
+            "writable root / is not allowed",
+        ),
+        (
+            json!({"type": "workspaceWrite", "networkAccess": true}),
+            "network access for commands is not allowed",
+        ),
+    ] {
+        let widen = s.request_raw(
+            "turn/start",
+            json!({"threadId": thread, "input": text("hi"), "sandboxPolicy": policy}),
+        );
+        assert!(
+            widen["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(refusal),
+            "{widen}"
+        );
+    }
     // The thread keeps its allowed settings and works.
     let events = run_turn(&mut s, &thread, "hi");
     let done = events.last().unwrap();

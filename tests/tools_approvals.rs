@@ -549,6 +549,26 @@ fn a_command_the_sandbox_refused_runs_outside_only_when_approved() {
 }
 
 #[test]
+fn a_turn_can_open_more_directories_to_its_commands() {
+    let outside = outside_dir();
+    let script = format!("echo yes > {}/by-turn.txt", outside.path().display());
+    let top = "approval_policy = \"never\"\nsandbox_mode = \"read-only\"";
+    let mut s = setup(
+        json!([[shell(&["bash", "-c", &script])], [{"type": "text", "text": "done"}]]),
+        top,
+        "",
+    );
+    let policy = json!({"type": "workspaceWrite", "writableRoots": [outside.path()], "networkAccess": false});
+    s.server.request(
+        "turn/start",
+        json!({"threadId": s.thread, "input": text("write there"), "sandboxPolicy": policy}),
+    );
+    let events = s.server.collect_until("turn/completed");
+    assert_eq!(turn_status(&events), "completed");
+    assert!(outside.path().join("by-turn.txt").exists());
+}
+
+#[test]
 fn interrupt_kills_a_running_command_within_a_second() {
     let mut s = setup(
         json!([[shell(&["sleep", "30"])]]),

@@ -148,7 +148,16 @@ impl Config {
 
     /// Refuses a thread's sandbox mode or approval policy that the operator did not allow
     /// (`allowed_sandbox_modes`, `allowed_approval_policies`): no client can choose them.
-    pub fn check_allowed(&self, sandbox: SandboxMode, approval_policy: &str) -> Result<(), String> {
+    /// When the operator restricts sandbox modes without allowing `danger-full-access`, a
+    /// client cannot widen the sandbox either: network access for commands only if the
+    /// config grants it, extra writable directories only inside the config's.
+    pub fn check_allowed(
+        &self,
+        sandbox: SandboxMode,
+        approval_policy: &str,
+        network: bool,
+        writable_roots: &[PathBuf],
+    ) -> Result<(), String> {
         if let Some(allowed) = &self.allowed_sandbox_modes
             && !allowed.contains(&sandbox)
         {
@@ -166,6 +175,25 @@ impl Config {
                 "approval policy {approval_policy} is not allowed here (the operator allows: {})",
                 allowed.join(", ")
             ));
+        }
+        let capped = self
+            .allowed_sandbox_modes
+            .as_ref()
+            .is_some_and(|modes| !modes.contains(&SandboxMode::DangerFullAccess));
+        if capped && sandbox != SandboxMode::DangerFullAccess {
+            let configured = &self.sandbox_workspace_write;
+            if network && !configured.network_access {
+                return Err("network access for commands is not allowed here".into());
+            }
+            if let Some(root) = writable_roots
+                .iter()
+                .find(|r| !configured.writable_roots.iter().any(|c| r.starts_with(c)))
+            {
+                return Err(format!(
+                    "writable root {} is not allowed here (the operator caps the sandbox)",
+                    root.display()
+                ));
+            }
         }
         Ok(())
     }

@@ -119,6 +119,8 @@ pub struct ThreadSettings {
     pub sandbox: SandboxMode,
     /// Whether sandboxed commands may use the network (Codex's `networkAccess`).
     pub network_access: bool,
+    /// Directories the client let commands write besides the workspace (`writableRoots`).
+    pub writable_roots: Vec<PathBuf>,
     /// Working directory.
     pub cwd: PathBuf,
 }

@@ -20,6 +20,8 @@ pub struct StoredSettings {
     sandbox: SandboxMode,
     #[serde(default)]
     network_access: bool,
+    #[serde(default)]
+    writable_roots: Vec<PathBuf>,
     cwd: PathBuf,
 }
 
@@ -31,6 +33,7 @@ impl From<&ThreadSettings> for StoredSettings {
             approval_policy: s.approval_policy.clone(),
             sandbox: s.sandbox,
             network_access: s.network_access,
+            writable_roots: s.writable_roots.clone(),
             cwd: s.cwd.clone(),
         }
     }
@@ -202,6 +205,7 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
                 approval_policy: settings.approval_policy,
                 sandbox: settings.sandbox,
                 network_access: settings.network_access,
+                writable_roots: settings.writable_roots,
                 cwd: settings.cwd,
             },
             active: None,
@@ -221,6 +225,7 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
             s.settings.approval_policy = settings.approval_policy;
             s.settings.sandbox = settings.sandbox;
             s.settings.network_access = settings.network_access;
+            s.settings.writable_roots = settings.writable_roots;
             s.settings.cwd = settings.cwd;
         }
         Record::TurnStarted { turn } => s.turns.push(turn),

@@ -37,18 +37,46 @@ pub fn ask_for_approval(name: &str) -> AskForApproval {
     }
 }
 
-/// The sandbox mode a wire sandbox policy asks for, and whether its commands may use
-/// the network.
-pub fn sandbox_mode_of(policy: &SandboxPolicy) -> (SandboxMode, bool) {
-    match policy {
+/// Applies a wire sandbox policy to a thread's settings: its mode, whether its commands
+/// may use the network, and the directories (absolute, besides the workspace) they may
+/// also write.
+pub fn apply_sandbox_policy(
+    settings: &mut ThreadSettings,
+    policy: &SandboxPolicy,
+) -> Result<(), RpcError> {
+    let (mode, network, roots) = match policy {
         SandboxPolicy::DangerFullAccess | SandboxPolicy::ExternalSandbox { .. } => {
-            (SandboxMode::DangerFullAccess, true)
+            (SandboxMode::DangerFullAccess, true, Vec::new())
         }
-        SandboxPolicy::ReadOnly { network_access } => (SandboxMode::ReadOnly, *network_access),
-        SandboxPolicy::WorkspaceWrite { network_access, .. } => {
-            (SandboxMode::WorkspaceWrite, *network_access)
+        SandboxPolicy::ReadOnly { network_access } => {
+            (SandboxMode::ReadOnly, *network_access, Vec::new())
+        }
+        SandboxPolicy::WorkspaceWrite {
+            network_access,
+            writable_roots,
+            ..
+        } => (
+            SandboxMode::WorkspaceWrite,
+            *network_access,
+            writable_roots.clone(),
+        ),
+    };
+    let mut extra = Vec::new();
+    for root in roots.iter().map(PathBuf::from) {
+        if !root.is_absolute() {
+            return Err(RpcError::invalid_params(format!(
+                "writable root {} must be an absolute path",
+                root.display()
+            )));
+        }
+        if root != settings.cwd && !extra.contains(&root) {
+            extra.push(root);
         }
     }
+    settings.sandbox = mode;
+    settings.network_access = network;
+    settings.writable_roots = extra;
+    Ok(())
 }
 
 fn wire_sandbox_mode(mode: &crate::protocol::SandboxMode) -> SandboxMode {
@@ -65,14 +93,9 @@ fn sandbox_policy(config: &crate::config::Config, settings: &ThreadSettings) -> 
             network_access: settings.network_access,
         },
         SandboxMode::WorkspaceWrite => SandboxPolicy::WorkspaceWrite {
-            writable_roots: std::iter::once(settings.cwd.clone())
-                .chain(
-                    config
-                        .sandbox_workspace_write
-                        .writable_roots
-                        .iter()
-                        .cloned(),
-                )
+            writable_roots: std::iter::once(&settings.cwd)
+                .chain(&config.sandbox_workspace_write.writable_roots)
+                .chain(&settings.writable_roots)
                 .map(|p| p.display().to_string())
                 .collect(),
             network_access: settings.network_access,
@@ -147,9 +170,23 @@ fn apply(
     if let Some(s) = o.sandbox {
         settings.sandbox = wire_sandbox_mode(s);
         settings.network_access = network_default(config, settings.sandbox);
+        settings.writable_roots.clear();
     }
+    check_allowed(config, settings)
+}
+
+/// Refuses settings the operator did not allow (see [`crate::config::Config::check_allowed`]).
+pub fn check_allowed(
+    config: &crate::config::Config,
+    settings: &ThreadSettings,
+) -> Result<(), RpcError> {
     config
-        .check_allowed(settings.sandbox, &settings.approval_policy)
+        .check_allowed(
+            settings.sandbox,
+            &settings.approval_policy,
+            settings.network_access,
+            &settings.writable_roots,
+        )
         .map_err(RpcError::invalid_request)
 }
 
@@ -230,6 +267,7 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: ThreadStartParams) -> Ha
         approval_policy: app.config.approval_policy().to_string(),
         sandbox: app.config.sandbox_mode(),
         network_access: network_default(&app.config, app.config.sandbox_mode()),
+        writable_roots: Vec::new(),
         cwd: resolve_cwd(params.cwd.as_deref())?,
     };
     apply(

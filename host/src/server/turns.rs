@@ -68,14 +68,12 @@ pub async fn start(app: &Arc<App>, conn: &Conn, params: TurnStartParams) -> Hand
             settings.approval_policy = super::threads::approval_policy_name(policy)?;
         }
         if let Some(sandbox) = &params.sandbox_policy {
-            (settings.sandbox, settings.network_access) = super::threads::sandbox_mode_of(sandbox);
+            super::threads::apply_sandbox_policy(&mut settings, sandbox)?;
         }
         if let Some(cwd) = &params.cwd {
             settings.cwd = super::threads::resolve_cwd(Some(cwd))?;
         }
-        app.config
-            .check_allowed(settings.sandbox, &settings.approval_policy)
-            .map_err(RpcError::invalid_request)?;
+        super::threads::check_allowed(&app.config, &settings)?;
         let changed = StoredSettings::from(&settings) != StoredSettings::from(&inner.settings);
         inner.settings = settings.clone();
         (settings, model_history(&inner), changed)
@@ -208,8 +206,10 @@ async fn begin(
                 .config
                 .sandbox_workspace_write
                 .writable_roots
-                .clone()
-                .into(),
+                .iter()
+                .chain(&settings.writable_roots)
+                .cloned()
+                .collect(),
             thread_id: Some(thread.id.clone()),
             turn_id: Some(turn_id),
         },
