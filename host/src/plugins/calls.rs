@@ -54,7 +54,6 @@ pub(super) const STDERR_CAPTURE: usize = 8 * 1024;
 /// Everything one call needs besides the store.
 pub(super) struct CallRecorder<'a> {
     pub(super) plugin: &'a LoadedPlugin,
-    pub(super) started_at: chrono::DateTime<chrono::Utc>,
     pub(super) started: Instant,
     pub(super) instantiated: Option<Instant>,
     pub(super) record: AuditRecord,
@@ -65,7 +64,6 @@ impl<'a> CallRecorder<'a> {
         let started_at = chrono::Utc::now();
         CallRecorder {
             plugin,
-            started_at,
             started: Instant::now(),
             instantiated: None,
             record: AuditRecord {
@@ -99,7 +97,6 @@ impl<'a> CallRecorder<'a> {
         memory_peak: usize,
         error: Option<&CallError>,
     ) {
-        let _ = self.started_at;
         let end = Instant::now();
         let inst = self.instantiated.unwrap_or(end);
         self.record.instantiate_us = inst.duration_since(self.started).as_micros() as u64;
@@ -118,38 +115,62 @@ impl<'a> CallRecorder<'a> {
             message: message.to_string(),
         }
     }
+}
 
-    /// Turns a wasmtime error into the right `CallError`.
-    pub(super) fn classify(
-        &self,
-        err: wasmtime::Error,
-        limiter: &CallLimiter,
-        stderr: Option<&MemoryOutputPipe>,
-    ) -> CallError {
-        let plugin = self.plugin.label();
-        if limiter.memory_denied {
-            return CallError::Memory {
-                plugin,
-                mib: self.plugin.grants.limits.memory_bytes >> 20,
-            };
+impl CallError {
+    /// The call ran past `plugin`'s time limit.
+    pub(super) fn timeout(plugin: &LoadedPlugin) -> Self {
+        CallError::Timeout {
+            plugin: plugin.label(),
+            ms: plugin.grants.limits.timeout_ms,
         }
-        if matches!(err.downcast_ref::<Trap>(), Some(Trap::Interrupt)) {
-            return CallError::Timeout {
-                plugin,
-                ms: self.plugin.grants.limits.timeout_ms,
-            };
+    }
+}
+
+/// Turns a wasmtime error of a call into `plugin` into the right `CallError`.
+pub(super) fn classify(
+    plugin: &LoadedPlugin,
+    err: wasmtime::Error,
+    limiter: &CallLimiter,
+    stderr: Option<&MemoryOutputPipe>,
+) -> CallError {
+    if limiter.memory_denied {
+        return CallError::Memory {
+            plugin: plugin.label(),
+            mib: plugin.grants.limits.memory_bytes >> 20,
+        };
+    }
+    if matches!(err.downcast_ref::<Trap>(), Some(Trap::Interrupt)) {
+        return CallError::timeout(plugin);
+    }
+    let mut message = format!("{err:#}");
+    if let Some(pipe) = stderr {
+        let bytes = pipe.contents();
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.trim();
+        if !text.is_empty() {
+            message.push_str("; plugin stderr: ");
+            message.push_str(text);
         }
-        let mut message = format!("{err:#}");
-        if let Some(pipe) = stderr {
-            let bytes = pipe.contents();
-            let text = String::from_utf8_lossy(&bytes);
-            let text = text.trim();
-            if !text.is_empty() {
-                message.push_str("; plugin stderr: ");
-                message.push_str(text);
-            }
-        }
-        CallError::Trap { plugin, message }
+    }
+    CallError::Trap {
+        plugin: plugin.label(),
+        message,
+    }
+}
+
+/// The outcome of a call run under an outer timeout (any error type `E` means it fired):
+/// its value, its classified error, or a timeout.
+pub(super) fn settle<T, E>(
+    plugin: &LoadedPlugin,
+    result: Result<Result<T, wasmtime::Error>, E>,
+    limiter: &CallLimiter,
+    stderr: Option<&MemoryOutputPipe>,
+) -> Result<T, CallError> {
+    match result {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err(classify(plugin, err, limiter, stderr)),
+        Err(_) => Err(CallError::timeout(plugin)),
     }
 }
 
@@ -255,14 +276,7 @@ pub async fn describe(registry: &PluginRegistry, plugin: &LoadedPlugin) -> Resul
             .await
     })
     .await;
-    let outcome = match result {
-        Ok(Ok(specs)) => Ok(specs),
-        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
-        Err(_) => Err(CallError::Timeout {
-            plugin: plugin.label(),
-            ms: plugin.grants.limits.timeout_ms,
-        }),
-    };
+    let outcome = settle(plugin, result, &store.data().limits, Some(&stderr));
     let peak = store.data().limits.peak_memory;
     rec.finish(registry, peak, outcome.as_ref().err());
     Ok(outcome?)
@@ -303,23 +317,16 @@ pub async fn invoke_tool(
             .await
     })
     .await;
-    let outcome = match result {
-        Ok(Ok(mut answer)) => {
-            let max = plugin.grants.limits.max_output_bytes;
-            match &mut answer {
-                Ok(out) => truncate_to(&mut out.content, max),
-                Err(
-                    ToolError::Failed(m) | ToolError::Denied(m) | ToolError::InvalidArguments(m),
-                ) => truncate_to(m, max),
+    let outcome = settle(plugin, result, &store.data().limits, Some(&stderr)).map(|mut answer| {
+        let max = plugin.grants.limits.max_output_bytes;
+        match &mut answer {
+            Ok(out) => truncate_to(&mut out.content, max),
+            Err(ToolError::Failed(m) | ToolError::Denied(m) | ToolError::InvalidArguments(m)) => {
+                truncate_to(m, max)
             }
-            Ok(answer)
         }
-        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
-        Err(_) => Err(CallError::Timeout {
-            plugin: plugin.label(),
-            ms: plugin.grants.limits.timeout_ms,
-        }),
-    };
+        answer
+    });
     rec.record.egress = store.data().gate.records();
     let peak = store.data().limits.peak_memory;
     rec.finish(registry, peak, outcome.as_ref().err());
@@ -358,14 +365,7 @@ pub async fn evaluate_policy(
             .await
     })
     .await;
-    let outcome = match result {
-        Ok(Ok(decision)) => Ok(decision),
-        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, None)),
-        Err(_) => Err(CallError::Timeout {
-            plugin: plugin.label(),
-            ms: plugin.grants.limits.timeout_ms,
-        }),
-    };
+    let outcome = settle(plugin, result, &store.data().limits, None);
     if let Ok(d) = &outcome {
         rec.record.decision = Some(verdict_name(&d.verdict).to_string());
         rec.record.rule_id = Some(d.rule_id.clone());

@@ -6,7 +6,9 @@
 use super::audit::AuditRecord;
 use super::bindings::model::hearth::plugin::model_types::{ModelError, ModelEvent, ModelRequest};
 use super::call_clock::{CallClock, within_budget};
-use super::calls::{CallError, CallRecorder, OUTER_GRACE, YIELD_SLICE, plugin_store, timeout_of};
+use super::calls::{
+    CallError, CallRecorder, OUTER_GRACE, YIELD_SLICE, classify, plugin_store, settle, timeout_of,
+};
 use super::egress::InjectedHeaders;
 use super::engine::ticks_for;
 use super::grants::CallContext;
@@ -101,16 +103,13 @@ pub async fn start_model(
             Ok(Err(model_error))
         }
         Ok(Err(err)) => {
-            let err = rec.classify(err, &store.data().limits, Some(&stderr));
+            let err = classify(&plugin, err, &store.data().limits, Some(&stderr));
             let peak = store.data().limits.peak_memory;
             rec.finish(registry, peak, Some(&err));
             Err(err)
         }
         Err(_) => {
-            let err = CallError::Timeout {
-                plugin: plugin.label(),
-                ms: plugin.grants.limits.timeout_ms,
-            };
+            let err = CallError::timeout(&plugin);
             rec.finish(registry, 0, Some(&err));
             Err(err)
         }
@@ -148,20 +147,13 @@ impl ModelStream {
                 self.record.error = Some(model_error.message.clone());
                 Ok(Err(model_error))
             }
-            Ok(Err(err)) => {
-                let rec = CallRecorder {
-                    plugin: &self.plugin,
-                    started_at: chrono::Utc::now(),
-                    started: self.started,
-                    instantiated: None,
-                    record: self.record.clone(),
-                };
-                Err(rec.classify(err, &self.store.data().limits, Some(&self.stderr)))
-            }
-            Err(_) => Err(CallError::Timeout {
-                plugin: self.plugin.label(),
-                ms: self.plugin.grants.limits.timeout_ms,
-            }),
+            Ok(Err(err)) => Err(classify(
+                &self.plugin,
+                err,
+                &self.store.data().limits,
+                Some(&self.stderr),
+            )),
+            Err(_) => Err(CallError::timeout(&self.plugin)),
         };
         self.finish(outcome.as_ref().err());
         outcome
@@ -224,14 +216,7 @@ pub async fn list_models(
             .await
     })
     .await;
-    let outcome = match result {
-        Ok(Ok(list)) => Ok(list),
-        Ok(Err(err)) => Err(rec.classify(err, &store.data().limits, Some(&stderr))),
-        Err(_) => Err(CallError::Timeout {
-            plugin: plugin.label(),
-            ms: plugin.grants.limits.timeout_ms,
-        }),
-    };
+    let outcome = settle(plugin, result, &store.data().limits, Some(&stderr));
     let peak = store.data().limits.peak_memory;
     rec.finish(registry, peak, outcome.as_ref().err());
     outcome
