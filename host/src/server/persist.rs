@@ -216,7 +216,13 @@ fn apply(state: &mut Option<ThreadInner>, record: Record) {
         });
         return;
     }
-    let Some(s) = state.as_mut() else { return };
+    if let Some(s) = state.as_mut() {
+        apply_to(s, record);
+    }
+}
+
+/// Applies a record to a thread's state: on load, and as the live thread records it.
+pub fn apply_to(s: &mut ThreadInner, record: Record) {
     match record {
         Record::Created { .. } => {}
         Record::Settings { settings } => {

@@ -1,8 +1,8 @@
 //! The sink of a running turn: turns agent events into notifications for the thread's
 //! subscribers and durable records in its log, and asks the user for approvals.
 
-use super::app::{App, HistoryEntry, LiveThread};
-use super::persist::Record;
+use super::app::{App, LiveThread};
+use super::persist::{Record, apply_to};
 use super::turns::persist;
 use crate::agent::events::{ApprovalKind, ApprovalRequest, ClientDecision};
 use crate::agent::{AgentEvent, TurnSink};
@@ -33,6 +33,13 @@ impl ThreadSink {
             item_id,
             delta,
         }
+    }
+
+    /// Writes a record to the thread's log (durable when this returns), then applies it
+    /// to the live thread the same way a load would.
+    async fn record(&self, record: Record) {
+        persist(&self.app, &self.thread, vec![record.clone()]).await;
+        apply_to(&mut self.thread.lock(), record);
     }
 
     async fn deliver(&self, event: AgentEvent) {
@@ -89,25 +96,15 @@ impl ThreadSink {
                 content_index: content_index.into(),
             }),
             AgentEvent::Compacted { item, history } => {
-                persist(
-                    &self.app,
-                    &self.thread,
-                    vec![Record::Compacted {
-                        turn_id: turn_id.clone(),
-                        item: item.clone(),
-                        history: history.clone(),
-                    }],
-                )
+                let completed_at_ms = item.completed_at_ms.unwrap_or_else(now_ms);
+                self.record(Record::Compacted {
+                    turn_id: turn_id.clone(),
+                    item: item.clone(),
+                    history,
+                })
                 .await;
-                {
-                    let mut inner = self.thread.lock();
-                    if let Some(turn) = inner.turns.iter_mut().rev().find(|t| t.id == turn_id) {
-                        turn.items.push(item.clone());
-                    }
-                    inner.compact(&turn_id, history);
-                }
                 ServerNotification::ItemCompleted(ItemCompletedNotification {
-                    completed_at_ms: item.completed_at_ms.unwrap_or_else(now_ms),
+                    completed_at_ms,
                     item,
                     thread_id,
                     turn_id,
@@ -115,30 +112,15 @@ impl ThreadSink {
                 })
             }
             AgentEvent::ItemCompleted { item, history } => {
-                persist(
-                    &self.app,
-                    &self.thread,
-                    vec![Record::ItemCompleted {
-                        turn_id: turn_id.clone(),
-                        item: item.clone(),
-                        history: history.clone(),
-                    }],
-                )
+                let completed_at_ms = item.completed_at_ms.unwrap_or_else(now_ms);
+                self.record(Record::ItemCompleted {
+                    turn_id: turn_id.clone(),
+                    item: item.clone(),
+                    history,
+                })
                 .await;
-                {
-                    let mut inner = self.thread.lock();
-                    if let Some(turn) = inner.turns.iter_mut().rev().find(|t| t.id == turn_id) {
-                        turn.items.push(item.clone());
-                    }
-                    inner
-                        .history
-                        .extend(history.into_iter().map(|item| HistoryEntry {
-                            turn_id: turn_id.clone(),
-                            item,
-                        }));
-                }
                 ServerNotification::ItemCompleted(ItemCompletedNotification {
-                    completed_at_ms: item.completed_at_ms.unwrap_or_else(now_ms),
+                    completed_at_ms,
                     item,
                     thread_id,
                     turn_id,
