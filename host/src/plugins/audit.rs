@@ -69,6 +69,36 @@ pub struct AuditRecord {
     pub error: Option<String>,
 }
 
+impl AuditRecord {
+    /// The record of a call of `function` of plugin `plugin` (`id@version`) starting now;
+    /// the rest is filled in as the call goes.
+    pub fn starting(
+        plugin: String,
+        digest: String,
+        function: &str,
+        thread_id: Option<String>,
+    ) -> Self {
+        AuditRecord {
+            ts: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+            plugin,
+            digest,
+            function: function.to_string(),
+            tool: None,
+            thread_id,
+            call_id: None,
+            decision: None,
+            rule_id: None,
+            capabilities: Vec::new(),
+            egress: Vec::new(),
+            instantiate_us: 0,
+            execute_us: 0,
+            memory_peak: 0,
+            outcome: Outcome::Ok,
+            error: None,
+        }
+    }
+}
+
 /// Records waiting for the writer, and what it has been asked to do.
 #[derive(Default)]
 struct Queue {
@@ -239,24 +269,7 @@ mod tests {
     use super::*;
 
     fn record(n: usize) -> AuditRecord {
-        AuditRecord {
-            ts: String::new(),
-            plugin: format!("p{n}@1"),
-            digest: String::new(),
-            function: "invoke".into(),
-            tool: None,
-            thread_id: None,
-            call_id: None,
-            decision: None,
-            rule_id: None,
-            capabilities: Vec::new(),
-            egress: Vec::new(),
-            instantiate_us: 0,
-            execute_us: 0,
-            memory_peak: 0,
-            outcome: Outcome::Ok,
-            error: None,
-        }
+        AuditRecord::starting(format!("p{n}@1"), String::new(), "invoke", None)
     }
 
     fn lines(dir: &Path) -> usize {

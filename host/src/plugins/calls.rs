@@ -61,29 +61,16 @@ pub(super) struct CallRecorder<'a> {
 
 impl<'a> CallRecorder<'a> {
     pub(super) fn new(plugin: &'a LoadedPlugin, function: &str, ctx: Option<&CallContext>) -> Self {
-        let started_at = chrono::Utc::now();
         CallRecorder {
             plugin,
             started: Instant::now(),
             instantiated: None,
-            record: AuditRecord {
-                ts: started_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-                plugin: plugin.label(),
-                digest: plugin.digest.clone(),
-                function: function.to_string(),
-                tool: None,
-                thread_id: ctx.and_then(|c| c.thread_id.clone()),
-                call_id: None,
-                decision: None,
-                rule_id: None,
-                capabilities: Vec::new(),
-                egress: Vec::new(),
-                instantiate_us: 0,
-                execute_us: 0,
-                memory_peak: 0,
-                outcome: Outcome::Ok,
-                error: None,
-            },
+            record: AuditRecord::starting(
+                plugin.label(),
+                plugin.digest.clone(),
+                function,
+                ctx.and_then(|c| c.thread_id.clone()),
+            ),
         }
     }
 
