@@ -2,6 +2,9 @@
 //! with its own `--home`, and reads what a user would read (stdout, stderr, exit code,
 //! files under the home).
 
+#[path = "support/mod.rs"]
+mod support;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -79,21 +82,8 @@ fn warm_home() -> tempfile::TempDir {
         dir
     });
     let home = tempfile::tempdir().unwrap();
-    copy_dir(&template.join("cache"), &home.path().join("cache"));
+    support::copy_dir(&template.join("cache"), &home.path().join("cache"));
     home
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).unwrap();
-        }
-    }
 }
 
 /// A workspace holding `x.txt`.

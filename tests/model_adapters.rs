@@ -51,21 +51,8 @@ pub fn warm_home() -> tempfile::TempDir {
         dir
     });
     let home = tempfile::tempdir().unwrap();
-    copy_dir(&template.join("cache"), &home.path().join("cache"));
+    support::copy_dir(&template.join("cache"), &home.path().join("cache"));
     home
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), dest).unwrap();
-        }
-    }
 }
 
 /// A `[model_providers.<id>]` block for `mock` speaking `wire` with key variable `key_var`,
