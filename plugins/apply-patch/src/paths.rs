@@ -6,8 +6,9 @@
 //! is read. Symbolic links leading out of the workspace are left to WASI, which only
 //! reaches the plugin's preopened directories.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
+use hearth_plugin_sdk::paths::normalize;
 use hearth_plugin_sdk::prelude::*;
 
 /// A file a patch names.
@@ -60,21 +61,6 @@ pub fn resolve(root: &str, raw: &str) -> Result<Target, ToolError> {
         )));
     }
     Ok(Target { absolute, relative })
-}
-
-/// Removes `.` and applies `..` lexically; `..` at the root stays at the root.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -60,6 +60,7 @@ pub mod context;
 pub mod exec;
 pub mod log;
 pub mod model;
+pub mod paths;
 pub mod policy;
 pub mod progress;
 pub mod tool;

@@ -8,6 +8,7 @@
 
 use std::path::{Component, Path, PathBuf};
 
+use hearth_plugin_sdk::paths::normalize;
 use hearth_plugin_sdk::prelude::*;
 
 /// Where a command runs.
@@ -73,21 +74,6 @@ fn relative_inside(path: &Path) -> Option<PathBuf> {
         }
     }
     Some(out)
-}
-
-/// Removes `.` and applies `..` lexically; `..` at the root stays at the root.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
